@@ -1,0 +1,11 @@
+"""StationDesk (维权站点管理台) entry point: `python main.py` opens the app; subcommands work headless.
+
+Kept tiny on purpose: the window must show fast, so nothing heavy is imported here.
+"""
+
+import sys
+
+from stationdesk.cli.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())

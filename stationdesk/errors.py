@@ -1,0 +1,49 @@
+"""The two error families (conventions §11).
+
+A `UserError` is something the user can fix: it carries a Chinese message that names the field
+or row, and a hint on what to do. Anything else is a bug: logged with its traceback and shown as
+a short apology with the log file's location.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix. `message` is shown as is; `hint` says what to do next."""
+
+    def __init__(self, message: str, *, hint: str = "", field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.message}（{self.hint}）" if self.hint else self.message
+
+
+class ConflictError(UserError):
+    """The row changed in the database since it was read (another PC or window saved first)."""
+
+
+class EnvironmentProblem(UserError):
+    """The machine, not the data or the code: disk full, file locked, read-only, server down."""
+
+
+def classify_database_error(exc: BaseException) -> UserError | None:
+    """Sort a driver error into an environment problem the user can act on, or None (a bug)."""
+    text = str(exc).lower()
+    if "database or disk is full" in text or "no space left" in text:
+        return EnvironmentProblem("磁盘空间已满，数据未保存", hint="请清理磁盘空间后重试")
+    if "database is locked" in text or "database table is locked" in text:
+        return EnvironmentProblem(
+            "数据库正被其他程序或电脑占用", hint="请稍后重试，或关闭其他正在使用该数据库的窗口"
+        )
+    if "readonly" in text or "read-only" in text or "attempt to write a readonly database" in text:
+        return EnvironmentProblem("数据库文件是只读的，无法保存", hint="请检查文件权限或以只读方式使用")
+    if "unable to open database" in text:
+        return EnvironmentProblem("无法打开数据库文件", hint="请检查文件位置是否存在、是否有访问权限")
+    if "file is not a database" in text or "malformed" in text:
+        return EnvironmentProblem("数据库文件已损坏或不是本软件的数据库", hint="请从备份恢复")
+    if "could not connect" in text or "connection refused" in text or "timeout expired" in text:
+        return EnvironmentProblem("无法连接数据库服务器", hint="请检查网络和服务器地址")
+    return None

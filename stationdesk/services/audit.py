@@ -1,0 +1,58 @@
+"""The audit trail (谁录入谁负责): every business write leaves who, when, which row, old and new.
+
+Written inside the same unit of work as the change it describes, so the two commit or roll
+back together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from stationdesk.store.models import AuditLog
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    table: str,
+    row_id: int | None,
+    *,
+    station_id: int | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit row. `old`/`new` hold only the fields that changed."""
+    session.add(
+        AuditLog(
+            username=actor,
+            action=action,
+            table_name=table,
+            row_id=row_id,
+            station_id=station_id,
+            old_values=_plain(old or {}),
+            new_values=_plain(new or {}),
+        )
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (old, new) values of the keys whose value differs."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -1,0 +1,125 @@
+"""Engines and sessions: SQLite set up the way reliability.md asks, PostgreSQL as it comes.
+
+SQLite: the driver is pysqlite3 (SQLite 3.53, free of the WAL-reset race that 3.7.0–3.51.2 have)
+when installed; every connection gets foreign keys, a busy timeout and synchronous=FULL; the
+driver's own transaction handling is switched off and SQLAlchemy emits BEGIN itself (the
+documented recipe), `BEGIN IMMEDIATE` for sessions that write, so a writer waits for the lock
+instead of failing at commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+WAL_SAFE_VERSION = (3, 51, 3)
+WAL_SAFE_BACKPORTS = ((3, 44, 6), (3, 50, 7))
+_SHARED_FOLDER_MARKERS = re.compile(
+    r"onedrive|dropbox|坚果云|nutstore|百度网盘|baidunetdisk|google drive", re.I
+)
+
+
+def sqlite_module() -> Any:
+    """The DB-API module for SQLite: pysqlite3 when present, else Python's own sqlite3."""
+    try:
+        from pysqlite3 import dbapi2
+    except ImportError:  # pragma: no cover - platforms without a pysqlite3 wheel
+        import sqlite3 as dbapi2
+    return dbapi2
+
+
+def wal_is_safe(version: tuple[int, ...]) -> bool:
+    """WAL with several connections is safe only where the WAL-reset race is fixed."""
+    if version >= WAL_SAFE_VERSION:
+        return True
+    return any(version[:2] == fix[:2] and version >= fix for fix in WAL_SAFE_BACKPORTS)
+
+
+def is_shared_location(path: Path) -> bool:
+    """UNC paths, mapped network drives we can see, and sync folders: no WAL there."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    return bool(_SHARED_FOLDER_MARKERS.search(text))
+
+
+def _install_sqlite_hooks(engine: Engine, journal_mode: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA journal_mode={journal_mode}")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`, configured for safe use by this app."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, future=True)
+    module = sqlite_module()
+    path_text = url.split(":///", 1)[-1]
+    version = tuple(int(p) for p in module.sqlite_version.split("."))
+    shared = bool(path_text) and is_shared_location(Path(path_text))
+    journal = "WAL" if wal_is_safe(version) and not shared and path_text not in ("", ":memory:") else "DELETE"
+    connect_args: dict[str, Any] = {"check_same_thread": False}
+    if read_only and path_text:
+        url = f"sqlite:///file:{Path(path_text).as_posix()}?mode=ro&uri=true"
+        connect_args["uri"] = True
+        journal = "DELETE"
+    engine = create_engine(url, module=module, connect_args=connect_args)
+    _install_sqlite_hooks(engine, journal)
+    log.info(
+        "SQLite %s, journal %s (%s) for %s",
+        module.sqlite_version,
+        journal,
+        "shared location" if shared else "local",
+        path_text,
+    )
+    return engine
+
+
+class Database:
+    """An engine and its session factories: one for reads, one whose transactions write."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        writer = engine.execution_options(sqlite_immediate=True) if self.is_sqlite else engine
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries; rolled back at the end, never committed."""
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A unit of work: commits if the block finishes, rolls back if it raises."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

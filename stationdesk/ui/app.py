@@ -1,0 +1,170 @@
+"""The composition root: settings, logging, Qt application, runner, database and main window.
+
+Start-up order is chosen for speed: the window shows first (Qt only), then the database is
+opened and migrated on a worker thread (that is where SQLAlchemy and Alembic get imported),
+then the register is attached and filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from stationdesk.config import RESOURCES, Settings, default_actor, resolve_settings
+from stationdesk.logsetup import install_excepthook, setup_logging
+from stationdesk.ui import dialogs
+from stationdesk.ui.fonts import install_app_font
+from stationdesk.ui.main_window import MainWindow
+from stationdesk.ui.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:
+    from stationdesk.services.opening import OpenedDatabase
+
+log = logging.getLogger(__name__)
+
+
+def ui_settings(settings: Settings) -> QSettings:
+    """Window layout and list columns, remembered per user in the data folder."""
+    return QSettings(str(settings.data_dir / "window.ini"), QSettings.Format.IniFormat)
+
+
+class StationDeskApp:
+    """Owns the pieces of a running app; `start()` shows the window and opens the database."""
+
+    def __init__(
+        self, settings: Settings, runner: TaskRunner, *, today: date | None = None, offer_sample: bool = True
+    ) -> None:
+        self.settings = settings
+        self.runner = runner
+        self.today = today or date.today()
+        self.offer_sample = offer_sample
+        self.opened: OpenedDatabase | None = None
+        self.actor = default_actor()
+        self.window = MainWindow(ui_settings(settings), runner, settings.display_location(), self.today, self.actor)
+
+    def start(self) -> None:
+        self.window.show()
+        self.window.statusBar().showMessage("正在打开数据库…")
+        self.runner.run(self._open, on_done=self._on_opened, on_error=self._on_open_failed)
+
+    def _open(self, _ctx: TaskContext) -> OpenedDatabase:
+        from stationdesk.services.opening import open_database
+
+        return open_database(self.settings)
+
+    def _on_opened(self, opened: OpenedDatabase) -> None:
+        self.opened = opened
+        self.window.statusBar().clearMessage()
+        if opened.migration.backup is not None:
+            self.window.statusBar().showMessage(
+                f"数据库已升级，升级前的备份：{opened.migration.backup}", 15_000
+            )
+        self.window.attach_database(opened)
+        if opened.station_count == 0 and self.offer_sample:
+            QTimer.singleShot(0, self._offer_sample_data)
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self.window.statusBar().showMessage("数据库未能打开")
+        dialogs.show_error(self.window, exc, "opening database")
+
+    def _offer_sample_data(self) -> None:
+        if not dialogs.confirm(
+            self.window,
+            "空数据库",
+            "数据库中还没有站点。\n要生成一套示例数据（约300个站点和近5年的调解记录）来熟悉软件吗？\n"
+            "示例数据可以随时新建数据库后清除。",
+            yes="生成示例数据",
+            no="暂不",
+        ):
+            return
+        self.generate_sample("demo")
+
+    def generate_sample(self, scale: str) -> None:
+        assert self.opened is not None
+        db = self.opened.db
+        today = self.today
+
+        def job(ctx: TaskContext) -> int:
+            from stationdesk.services.sample_data import SCALES, generate_sample
+
+            summary = generate_sample(
+                db, SCALES[scale], today=today, progress=ctx.progress, should_cancel=lambda: ctx.cancelled
+            )
+            return int(summary.counts.get("station", 0))
+
+        def done(count: int) -> None:
+            self.window.set_total(count)
+            if self.window.register_page is not None:
+                self.window.register_page.refresh_lookups()
+                self.window.register_page.reload()
+
+        self.runner.run(
+            job,
+            on_done=done,
+            on_error=lambda e: dialogs.show_error(self.window, e, "sample data"),
+            progress_parent=self.window,
+            progress_title="正在生成示例数据…",
+        )
+
+
+def _install_style(app: QApplication) -> None:
+    qss = RESOURCES / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+
+
+def make_qt_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("StationDesk")
+    app.setApplicationDisplayName("维权站点管理台")
+    install_app_font(app)
+    _install_style(app)
+    return app
+
+
+def _arm_smoke_test(desk: StationDeskApp, app: QApplication) -> None:
+    """`--smoke-test`: quit with 0 once the list is filled (CI and the start-up benchmark)."""
+    started = time.time()
+
+    def finished() -> None:
+        page = desk.window.register_page
+        rows = page.model.rowCount() if page else 0
+        print(
+            f"smoke-test ok shown_at={shown_at:.3f} filled_at={time.time():.3f} stations={rows}", flush=True
+        )
+        app.quit()
+
+    def attached() -> None:
+        assert desk.window.register_page is not None
+        desk.window.register_page.loaded.connect(finished)
+
+    shown_at = started
+    desk.window.database_attached.connect(attached)
+    QTimer.singleShot(120_000, lambda: (print("smoke-test timed out", flush=True), app.exit(4)))
+    print(f"smoke-test shown_at={shown_at:.3f}", flush=True)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    settings = resolve_settings(args.db, args.db_url)
+    setup_logging(settings.log_dir)
+    app = make_qt_app()
+    install_excepthook(lambda text: dialogs.warn(None, "出错了", text))
+    desk = StationDeskApp(settings, TaskRunner(), offer_sample=not args.smoke_test)
+    if args.smoke_test:
+        desk.window.show()
+        app.processEvents()
+        _arm_smoke_test(desk, app)
+        desk.start()
+    else:
+        desk.start()
+    code = app.exec()
+    desk.runner.wait_all()
+    return code

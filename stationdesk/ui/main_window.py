@@ -1,0 +1,137 @@
+"""The main window: navigation on the left, one page per part of the work, a status bar.
+
+Imports only Qt at module level so the window can show before SQLAlchemy is loaded; the pages
+that read the database are imported once the database is open (see `attach_database`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.ui.register_page import RegisterPage
+    from stationdesk.ui.tasks import TaskRunner
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("register", "站点台账"),
+    ("cases", "调解记录"),
+    ("payouts", "先行赔付"),
+    ("reexam", "年度复核"),
+    ("zombies", "僵尸站点"),
+    ("statistics", "统计报表"),
+    ("settings", "设置"),
+)
+GEOMETRY_KEY, STATE_KEY, SPLITTER_KEY = "main/geometry", "main/state", "main/splitter"
+
+
+def _placeholder(title: str, text: str) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    body = QLabel(text)
+    body.setWordWrap(True)
+    layout.addWidget(heading)
+    layout.addWidget(body)
+    layout.addStretch(1)
+    return page
+
+
+class MainWindow(QMainWindow):
+    """Shown at once; `attach_database` fills it when the database is open."""
+
+    database_attached = Signal()
+
+    def __init__(self, settings: QSettings, runner: TaskRunner, location: str, today: date, actor: str) -> None:
+        super().__init__()
+        self._settings, self._runner, self._today, self._actor = settings, runner, today, actor
+        self.register_page: RegisterPage | None = None
+        self.setWindowTitle("维权站点管理台")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.pages = QStackedWidget()
+        for key, label in SECTIONS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self.pages.addWidget(
+                _placeholder(
+                    label, "正在打开数据库…" if key == "register" else f"“{label}”功能将在后续版本中提供。"
+                )
+            )
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.nav.setMaximumWidth(180)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.location_label = QLabel(f"数据库：{location}")
+        self.count_label = QLabel("")
+        self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        quit_action = self.addAction("退出")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self._restore_layout()
+
+    def attach_database(self, opened: OpenedDatabase) -> None:
+        """Build the pages that read the database and load the station list."""
+        from stationdesk.ui.register_page import RegisterPage
+
+        page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
+        page.counts_changed.connect(self._show_count)
+        old = self.pages.widget(0)
+        self.pages.insertWidget(0, page)
+        self.pages.removeWidget(old)
+        old.deleteLater()
+        self.pages.setCurrentIndex(self.nav.currentRow())
+        self.register_page = page
+        self._total = opened.station_count
+        page.reload()
+        self.database_attached.emit()
+
+    def _show_count(self, shown: int) -> None:
+        self.count_label.setText(f"显示 {shown:,} 个站点 ／ 库中共 {self._total:,} 个")
+
+    def set_total(self, total: int) -> None:
+        self._total = total
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value(GEOMETRY_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1280, 760)
+        splitter = self._settings.value(SPLITTER_KEY)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        else:
+            self.splitter.setSizes([150, 1130])
+
+    def save_layout(self) -> None:
+        self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        if self.register_page is not None:
+            self.register_page.save_state()
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,312 @@
+"""站点台账: the station register list — search, filters, sortable lazy table, chosen columns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stationdesk.domain.vocabulary import StationLevel, StationStatus
+from stationdesk.services import register
+from stationdesk.services.register import StationFilter, StationRow
+from stationdesk.store.database import Database
+from stationdesk.ui import dialogs
+from stationdesk.ui.lazy_model import LazyTableModel
+from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
+from stationdesk.ui.station_dialog import StationDialog
+from stationdesk.ui.status_dialog import StatusDialog
+from stationdesk.ui.tasks import TaskContext, TaskRunner
+
+SEARCH_DELAY_MS = 250
+HEADER_STATE_KEY = "register/header"
+
+
+class RegisterPage(QWidget):
+    """The list of stations. Emits `counts_changed(shown)` and `loaded` after every reload."""
+
+    counts_changed = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, db: Database, runner: TaskRunner, settings: QSettings, today: date, actor: str) -> None:
+        super().__init__()
+        self._db, self._runner, self._settings = db, runner, settings
+        self._today, self._actor = today, actor
+        self._open_dialogs: dict[int | None, StationDialog] = {}
+        self._year = today.year
+        self._filter = StationFilter()
+        self._sort_key, self._descending = "code", False
+        self._pending_reload = False
+        self._loading = False
+        self._select_after_reload: int | None = None
+        self.model: LazyTableModel[StationRow] = LazyTableModel(station_columns(self._year), self._fetch_rows)
+        self._build(today)
+        self._restore_header()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self, today: date) -> None:
+        self.search = QLineEdit(
+            placeholderText="搜索 站点名称、编号、依托单位、信用代码、地址、联系人、电话（Ctrl+F）"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.county = QComboBox()
+        self.category = QComboBox()
+        self.level = QComboBox()
+        self.status = QComboBox()
+        self.level.addItem("全部级别", None)
+        for level in StationLevel:
+            self.level.addItem(level.label, level.value)
+        self.status.addItem("全部状态", None)
+        for status in StationStatus:
+            self.status.addItem(status.label, status.value)
+        self.show_removed = QCheckBox("含已撤销")
+        self.year = QSpinBox(minimum=2000, maximum=today.year, value=today.year, suffix=" 年")
+        self.year.setToolTip("列表中“受理、调解率、挽回损失”所统计的年度")
+        self.count_label = QLabel("正在加载…")
+        self._fill_lookups()
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for widget in (self.county, self.category, self.level, self.status):
+            bar.addWidget(widget, 1)
+        bar.addWidget(self.show_removed)
+        bar.addWidget(QLabel("统计年度"))
+        bar.addWidget(self.year)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(False)  # sorting is done in SQL, see _on_sort
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sortIndicatorChanged.connect(self._on_sort)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for number, column in enumerate(self.model.columns):
+            self.table.setColumnWidth(number, column.width)
+            self.table.setColumnHidden(number, column.key in DEFAULT_HIDDEN)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.county, self.category, self.level, self.status):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.show_removed.toggled.connect(self._apply_filters)
+        self.year.valueChanged.connect(self._on_year)
+        self.table.doubleClicked.connect(lambda index: self.open_station(self.model.id_at(index.row())))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        for shortcut, handler in (
+            (QKeySequence(Qt.Key.Key_Return), self._open_current),
+            (QKeySequence(Qt.Key.Key_Enter), self._open_current),
+        ):
+            action = QAction(self.table, shortcut=shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(handler)
+            self.table.addAction(action)
+        new = QAction("新建站点", self, shortcut=QKeySequence.StandardKey.New)
+        new.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.triggered.connect(lambda: self.open_station(None))
+        self.addAction(new)
+        find = QAction("查找", self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+
+    def refresh_lookups(self) -> None:
+        """Reload the county and category choices (after new data arrived)."""
+        for combo in (self.county, self.category):
+            combo.blockSignals(True)
+            combo.clear()
+        self._fill_lookups()
+        for combo in (self.county, self.category):
+            combo.blockSignals(False)
+
+    def _fill_lookups(self) -> None:
+        lookups = register.register_lookups(self._db)
+        self.county.addItem("全部县区", None)
+        for choice in lookups.counties:
+            self.county.addItem(choice.name, choice.id)
+        self.category.addItem("全部类别", None)
+        for choice in lookups.categories:
+            self.category.addItem(choice.name, choice.id)
+
+    # -- loading -----------------------------------------------------------------------------
+    def _fetch_rows(self, ids: Sequence[int]) -> dict[int, StationRow]:
+        return register.load_station_rows(self._db, ids, self._year)
+
+    def reload(self) -> None:
+        """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
+        if self._loading:
+            self._pending_reload = True
+            return
+        self._loading = True
+        flt, key, desc, year = self._filter, self._sort_key, self._descending, self._year
+        self.count_label.setText("正在查询…")
+
+        def job(_ctx: TaskContext) -> list[int]:
+            return register.list_station_ids(self._db, flt, key, desc, year)
+
+        self._runner.run(job, on_done=self._show_ids, on_error=self._on_load_error)
+
+    def _show_ids(self, ids: list[int]) -> None:
+        self._loading = False
+        if self._pending_reload:
+            self._pending_reload = False
+            self.reload()
+            return
+        selected = self._select_after_reload or self.current_station_id()
+        self._select_after_reload = None
+        scroll = self.table.verticalScrollBar().value()
+        self.model.set_ids(ids)
+        self.table.verticalScrollBar().setValue(scroll)
+        if selected is not None and (row := self.model.row_of(selected)) >= 0:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        self.count_label.setText(
+            f"共 {len(ids):,} 个站点" + ("（已按条件筛选）" if self._is_filtered() else "")
+        )
+        self.counts_changed.emit(len(ids))
+        self.loaded.emit()
+
+    def _on_load_error(self, exc: BaseException) -> None:
+        self._loading = False
+        self.count_label.setText("查询失败")
+        dialogs.show_error(self, exc, "loading register")
+
+    # -- user actions ------------------------------------------------------------------------
+    def _is_filtered(self) -> bool:
+        return self._filter != StationFilter(include_removed=self._filter.include_removed)
+
+    def _apply_filters(self) -> None:
+        self._filter = replace(
+            self._filter,
+            text=self.search.text().strip(),
+            county_id=self.county.currentData(),
+            category_id=self.category.currentData(),
+            level=self.level.currentData(),
+            status=self.status.currentData(),
+            include_removed=self.show_removed.isChecked(),
+        )
+        self.reload()
+
+    def _on_sort(self, section: int, order: Qt.SortOrder) -> None:
+        column = self.model.columns[section]
+        if not column.sortable:
+            return
+        self._sort_key = column.key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def _on_year(self, year: int) -> None:
+        self._year = year
+        self.model.columns = station_columns(year)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.model.columns) - 1)
+        self.model.set_fetcher(self._fetch_rows)
+        if self._sort_key == "received":
+            self.reload()
+
+    # -- opening stations ---------------------------------------------------------------------
+    def _open_current(self) -> None:
+        station_id = self.current_station_id()
+        if station_id is not None:
+            self.open_station(station_id)
+
+    def open_station(self, station_id: int | None) -> StationDialog:
+        """Open the station page (or bring it to the front); None opens a new, empty one."""
+        existing = self._open_dialogs.get(station_id)
+        if existing is not None and station_id is not None:
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = StationDialog(self._db, self._actor, self._today, station_id, parent=self)
+        dialog.saved.connect(self._on_station_saved)
+        dialog.open_station.connect(self.open_station)
+        dialog.change_status_requested.connect(lambda sid, d=dialog: self.change_status(sid, d))
+        dialog.finished.connect(lambda _r, key=station_id: self._open_dialogs.pop(key, None))
+        self._open_dialogs[station_id] = dialog
+        dialog.show()
+        return dialog
+
+    def change_status(self, station_id: int, parent: QWidget | None = None) -> None:
+        dialog = StatusDialog(self._db, station_id, self._actor, self._today, parent or self)
+        if dialog.exec():
+            self._on_station_saved(station_id)
+            page = self._open_dialogs.get(station_id)
+            if page is not None:
+                page.reload()
+
+    def _on_station_saved(self, station_id: int) -> None:
+        self.model.invalidate()
+        self._select_after_reload = station_id
+        self.reload()
+
+    def _row_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        menu = QMenu(self)
+        if index.isValid():
+            station_id = self.model.id_at(index.row())
+            menu.addAction("打开站点", lambda: self.open_station(station_id))
+            menu.addAction("变更状态/级别…", lambda: self.change_status(station_id))
+            menu.addSeparator()
+        menu.addAction("新建站点", lambda: self.open_station(None))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def current_station_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    # -- columns, remembered ------------------------------------------------------------------
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for number, column in enumerate(self.model.columns):
+            action = menu.addAction(column.header)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(number))
+            action.toggled.connect(lambda shown, n=number: self._set_column_shown(n, shown))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def _set_column_shown(self, number: int, shown: bool) -> None:
+        self.table.setColumnHidden(number, not shown)
+        self.save_state()
+
+    def save_state(self) -> None:
+        self._settings.setValue(HEADER_STATE_KEY, self.table.horizontalHeader().saveState())
+
+    def _restore_header(self) -> None:
+        state: Any = self._settings.value(HEADER_STATE_KEY)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+        header = self.table.horizontalHeader()
+        section = header.sortIndicatorSection()
+        if 0 <= section < len(self.model.columns) and self.model.columns[section].sortable:
+            self._sort_key = self.model.columns[section].key
+            self._descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder

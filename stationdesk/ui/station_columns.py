@@ -1,0 +1,85 @@
+"""The register's columns: one declaration each (header, width, formatter, sort key)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from stationdesk.domain.indicators import mediation_success_rate, self_mediation_rate
+from stationdesk.domain.money import format_yuan
+from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
+from stationdesk.services.register import StationRow
+from stationdesk.ui.lazy_model import Column
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _label(enum: type[StationForm] | type[StationLevel] | type[StationStatus], code: str) -> str:
+    try:
+        return enum(code).label
+    except ValueError:
+        return code
+
+
+def station_columns(year: int) -> list[Column[StationRow]]:
+    """All columns the register offers; the user picks and orders them (remembered)."""
+    return [
+        Column("code", "站点编号", 100, lambda r: r.code),
+        Column("name", "站点名称", 240, lambda r: r.name),
+        Column("category", "类别", 90, lambda r: r.category),
+        Column("form", "形式", 110, lambda r: _label(StationForm, r.form)),
+        Column("level", "级别", 80, lambda r: _label(StationLevel, r.level)),
+        Column("status", "状态", 80, lambda r: _label(StationStatus, r.status)),
+        Column("county", "县区", 80, lambda r: r.county),
+        Column("street", "街道乡镇", 90, lambda r: r.street),
+        Column("host_name", "依托单位", 200, lambda r: r.host_name),
+        Column("host_credit_code", "统一社会信用代码", 160, lambda r: r.host_credit_code),
+        Column("contact_person", "联系人", 70, lambda r: r.contact_person),
+        Column("contact_phone", "联系电话", 120, lambda r: r.contact_phone),
+        Column("address", "地址", 220, lambda r: r.address),
+        Column("established_on", "建站日期", 90, lambda r: _day(r.established_on)),
+        Column(
+            "received",
+            f"{year}年受理",
+            80,
+            lambda r: str(r.figures.received),
+            numeric=True,
+            tooltip=f"{year}年内受理的投诉件数",
+        ),
+        Column(
+            "self_rate",
+            "自行调解率",
+            80,
+            lambda r: self_mediation_rate(r.figures.self_mediated, r.figures.closed).percent_text(),
+            numeric=True,
+            sortable=False,
+            tooltip="自行调解件数 ÷ 已办结件数",
+        ),
+        Column(
+            "success_rate",
+            "调解成功率",
+            80,
+            lambda r: mediation_success_rate(
+                r.figures.successful, r.figures.failed, r.figures.terminated
+            ).percent_text(),
+            numeric=True,
+            sortable=False,
+            tooltip="调解成功 ÷ (成功 + 不成功 + 终止)，撤回不计",
+        ),
+        Column(
+            "recovered",
+            "挽回损失(元)",
+            100,
+            lambda r: format_yuan(r.figures.recovered_fen),
+            numeric=True,
+            sortable=False,
+        ),
+        Column("last_case_on", "最近受理", 90, lambda r: _day(r.last_case_on), sortable=False),
+        Column("updated_by", "最后修改人", 80, lambda r: r.updated_by),
+    ]
+
+
+DEFAULT_HIDDEN = frozenset(
+    {"host_credit_code", "address", "established_on", "contact_person", "street", "updated_by"}
+)

@@ -1,0 +1,195 @@
+"""The station page: the form, duplicate warnings, saving with conflict detection, and tabs for
+the station's cases, payouts, re-examinations and history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stationdesk.domain.vocabulary import StationStatus
+from stationdesk.errors import UserError
+from stationdesk.services import stations
+from stationdesk.services.stations import StationConflict, StationDetail, ValidationFailed
+from stationdesk.store.database import Database
+from stationdesk.ui import dialogs
+from stationdesk.ui.conflict_dialog import ConflictDialog
+from stationdesk.ui.station_editor import StationEditor
+
+BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
+
+
+def history_table(entries: list[stations.TimelineEntry]) -> QTableWidget:
+    table = QTableWidget(len(entries), 6)
+    table.setHorizontalHeaderLabels(["日期", "类型", "变更内容", "原因", "文号", "经办人"])
+    for row, entry in enumerate(entries):
+        for column, text in enumerate([entry.on.isoformat(), entry.kind, entry.change, entry.reason,
+                                       entry.document_no, entry.person]):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(row, column, item)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate((90, 80, 300, 200, 140)):
+        table.setColumnWidth(column, width)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+class StationDialog(QDialog):
+    """Add (station_id None) or edit a station. Emits `saved(station_id)` after each save."""
+
+    saved = Signal(int)
+    open_station = Signal(int)
+    change_status_requested = Signal(int)
+
+    def __init__(self, db: Database, actor: str, today: date, station_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db, self._actor, self._today = db, actor, today
+        self._detail: StationDetail | None = None
+        self.form = StationEditor(db, today, new=station_id is None)
+        self.tabs = QTabWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.tabs.addTab(scroll, "基本信息")
+        self.banner = QLabel()
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.linkActivated.connect(lambda link: self.open_station.emit(int(link)))
+        self.who = QLabel()
+        self.who.setStyleSheet("color: #555;")
+        self.save_button = QPushButton("保存")
+        self.save_button.setDefault(True)
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.status_button = QPushButton("变更状态/级别…")
+        close_button = QPushButton("关闭")
+        self.save_button.clicked.connect(self.save)
+        self.status_button.clicked.connect(self._request_status_change)
+        close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.who, 1)
+        buttons.addWidget(self.status_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self.form.validity_changed.connect(self._update_buttons)
+        self.form.identity_edited.connect(self._check_duplicates)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.reject)
+        self.resize(980, 720)
+        if station_id is None:
+            self.setWindowTitle("新建站点")
+            self.status_button.setVisible(False)
+        else:
+            self._load(station_id)
+        self._update_buttons()
+
+    # -- loading ----------------------------------------------------------------------------
+    def _load(self, station_id: int) -> None:
+        detail = stations.get_station(self._db, station_id)
+        self._detail = detail
+        self.form.load(detail.draft)
+        self.setWindowTitle(f"站点 {detail.code} {detail.name}")
+        status = StationStatus(detail.status).label
+        self.who.setText(f"状态：{status}　录入：{detail.created_by}　最后修改：{detail.updated_by} "
+                         f"{detail.updated_at:%Y-%m-%d %H:%M}")
+        while self.tabs.count() > 1:
+            self.tabs.removeTab(1)
+        for title in ("调解记录", "先行赔付", "年度复核"):
+            self.tabs.addTab(_pending_tab(title), title)
+        self.history = history_table(stations.station_timeline(self._db, station_id))
+        self.tabs.addTab(self.history, "变更记录")
+
+    @property
+    def station_id(self) -> int | None:
+        return self._detail.id if self._detail else None
+
+    # -- actions ----------------------------------------------------------------------------
+    def _update_buttons(self, *_args: object) -> None:
+        self.save_button.setEnabled(self.form.is_valid)
+
+    def _check_duplicates(self) -> None:
+        draft = self.form.draft()
+        matches = stations.find_duplicates(self._db, draft, exclude_id=self.station_id)
+        if not matches:
+            self.banner.setVisible(False)
+            return
+        links = "；".join(f'<a href="{m.id}">{m.code} {m.name}</a>（{m.why}）' for m in matches[:3])
+        self.banner.setText(f"可能与已有站点重复：{links}")
+        self.banner.setVisible(True)
+
+    def save(self) -> bool:
+        """Validate and save; on a conflict show both versions and let the user choose."""
+        if not self.form.validate():
+            self.form.show_all_problems()
+            return False
+        draft = self.form.draft()
+        try:
+            if self._detail is None:
+                if stations.find_duplicates(self._db, draft) and not dialogs.confirm(
+                        self, "可能重复", f"{self.banner.text() or '已有相似站点。'}\n\n仍然保存为新站点吗？",
+                        yes="仍然保存", no="返回修改"):
+                    return False
+                saved = stations.create_station(self._db, draft, self._actor, self._today)
+            else:
+                saved = stations.update_station(self._db, self._detail.id, draft, self._detail.version,
+                                                 self._actor, self._today)
+        except ValidationFailed as exc:
+            self.form.set_problems(exc.problems)
+            return False
+        except StationConflict as conflict:
+            return self._resolve_conflict(conflict)
+        except UserError as exc:
+            dialogs.show_error(self, exc)
+            return False
+        self._load(saved.id)
+        self.saved.emit(saved.id)
+        return True
+
+    def _resolve_conflict(self, conflict: StationConflict) -> bool:
+        assert self._detail is not None
+        mine = self.form.draft()
+        choice, merged = ConflictDialog.ask(self, self._detail.draft, conflict.theirs, mine)
+        if choice == ConflictDialog.KEEP_MINE:
+            self._detail = conflict.theirs
+            self.form.load(merged)
+            return self.save()
+        if choice == ConflictDialog.TAKE_THEIRS:
+            self._load(conflict.theirs.id)
+        return False
+
+    def _request_status_change(self) -> None:
+        if self._detail is not None:
+            self.change_status_requested.emit(self._detail.id)
+
+    def reload(self) -> None:
+        if self._detail is not None:
+            self._load(self._detail.id)
+
+
+def _pending_tab(title: str) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    note = QLabel(f"本站点的{title}将在“{title}”模块上线后显示在这里。")
+    note.setStyleSheet("color: #666;")
+    layout.addWidget(note)
+    layout.addStretch(1)
+    return page

@@ -1,0 +1,67 @@
+"""The default categories a new database starts with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from stationdesk.domain.categories import DEFAULT_CATEGORIES
+from stationdesk.services.reference import ensure_reference_data
+from stationdesk.store.database import Database, make_engine
+from stationdesk.store.migrate import upgrade_to_head
+from stationdesk.store.models import Category
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    engine = make_engine(f"sqlite:///{tmp_path / 't.sqlite'}")
+    upgrade_to_head(engine)
+    database = Database(engine)
+    yield database
+    database.dispose()
+
+
+def _categories(db: Database) -> list[Category]:
+    with db.reading() as session:
+        return list(session.scalars(select(Category).order_by(Category.sort_order)))
+
+
+def test_inserts_every_default_category_with_synonyms_and_actor(db: Database) -> None:
+    with db.writing() as session:
+        ensure_reference_data(session, "管理员")
+    rows = _categories(db)
+    assert [(c.code, c.name) for c in rows] == [(s.code, s.name) for s in DEFAULT_CATEGORIES]
+    mall = next(c for c in rows if c.code == "mall")
+    assert mall.synonyms == "商场、大型商场、购物中心、百货"
+    assert all(c.created_by == "管理员" and c.updated_by == "管理员" and c.active for c in rows)
+    assert all(c.version == 1 for c in rows)
+
+
+def test_running_twice_changes_nothing(db: Database) -> None:
+    with db.writing() as session:
+        ensure_reference_data(session, "甲")
+    before = [(c.id, c.code, c.name, c.synonyms, c.sort_order) for c in _categories(db)]
+    with db.writing() as session:
+        ensure_reference_data(session, "乙")
+    after = _categories(db)
+    assert [(c.id, c.code, c.name, c.synonyms, c.sort_order) for c in after] == before
+    assert {c.created_by for c in after} == {"甲"}
+
+
+def test_keeps_a_bureaus_own_and_renamed_categories(db: Database) -> None:
+    with db.writing() as session:
+        session.add(Category(code="community", name="进社区", synonyms="社区", sort_order=5))
+        # A bureau already uses one default's name under a code of its own.
+        session.add(Category(code="market_local", name="进市场", synonyms="", sort_order=6))
+    with db.writing() as session:
+        ensure_reference_data(session, "管理员")
+    with db.reading() as session:
+        names = {code: name for code, name in session.execute(select(Category.code, Category.name))}
+        total = session.scalar(select(func.count()).select_from(Category))
+    assert names["community"] == "进社区"
+    assert names["market_local"] == "进市场"
+    assert "market" not in names  # its name was taken, so the default was skipped
+    assert total == len(DEFAULT_CATEGORIES) + 1

@@ -1,0 +1,95 @@
+"""The whole app started as a user starts it: window first, then the database, then the list."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtGui import QFontInfo
+
+from stationdesk.config import Settings, sqlite_url
+from stationdesk.ui import dialogs
+from stationdesk.ui.app import StationDeskApp
+
+TODAY = date(2026, 11, 24)
+
+
+def _settings(path: Path) -> Settings:
+    return Settings(database_url=sqlite_url(path), data_dir=path.parent / "userdata")
+
+
+def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    page = desk.window.register_page
+    assert page is not None
+    assert page.model.rowCount() > 200
+    assert "库中共" in desk.window.count_label.text()
+    assert str(demo_db_path) in desk.window.location_label.text()
+    assert [desk.window.nav.item(i).text() for i in range(desk.window.nav.count())] == [
+        "站点台账",
+        "调解记录",
+        "先行赔付",
+        "年度复核",
+        "僵尸站点",
+        "统计报表",
+        "设置",
+    ]
+
+
+def test_the_bundled_chinese_font_is_what_renders(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    assert QFontInfo(desk.window.font()).family().startswith("WenQuanYi Micro Hei")
+
+
+def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, title, _t, **_k: asked.append(title) or True)
+    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    qtbot.waitUntil(lambda: bool(asked), timeout=3000)
+    page = desk.window.register_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() > 200, timeout=60_000)
+    assert page.county.count() > 1, "the county filter learns the new counties"
+
+
+def test_declining_the_sample_leaves_the_database_empty(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
+    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    qtbot.wait(50)
+    assert desk.window.register_page is not None
+    assert desk.window.register_page.model.rowCount() == 0
+
+
+def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # type: ignore[no-untyped-def]
+    qtbot, runner, tmp_path, monkeypatch
+) -> None:
+    bogus = tmp_path / "坏文件.sqlite"
+    bogus.write_bytes(b"not a database" * 200)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "warn", lambda _p, _title, text: shown.append(text))
+    desk = StationDeskApp(_settings(bogus), runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    assert shown and "损坏" in shown[0]
+    assert "Traceback" not in shown[0]
+    assert bogus.read_bytes() == b"not a database" * 200
+
+
+def test_window_size_is_remembered(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(demo_db_path)
+    desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    desk.window.resize(720, 520)  # within the offscreen screen (800×600)
+    desk.window.close()
+    again = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(again.window)
+    assert (again.window.width(), again.window.height()) == (720, 520)
