@@ -17,6 +17,7 @@ from random import Random
 from typing import Any
 
 from stationdesk.domain.credit_code import make_credit_code, registration_number_check_digit
+from stationdesk.domain.standards import DEFAULT_FACILITIES
 from stationdesk.domain.vocabulary import (
     FundEntryKind,
     HistoryKind,
@@ -25,7 +26,6 @@ from stationdesk.domain.vocabulary import (
     StationLevel,
     StationStatus,
 )
-from stationdesk.domain.standards import DEFAULT_FACILITIES
 from stationdesk.services import sample_words as W
 from stationdesk.services.sample_clock import Clock
 
