@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -85,3 +86,22 @@ def demo_db_path(tmp_path: Path, demo_template: Path) -> Path:
 def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
     """A database holding the demo-scale sample (about 300 stations), in its own file."""
     yield from _copy_db(demo_template, tmp_path / "demo.sqlite")
+
+
+_exit_status: int | None = None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """WORKAROUND: PySide6 6.12 can crash while Python finalises after Qt objects were used
+    ("bool_dealloc: deallocating True or False", "shared QObject was deleted directly"). Every
+    result is reported by now, so leave without the interpreter's final garbage collection,
+    keeping pytest's exit status."""
+    if _exit_status is not None and "PySide6.QtWidgets" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)

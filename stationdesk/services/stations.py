@@ -51,7 +51,7 @@ class StationConflict(ConflictError):
 
     def __init__(self, theirs: StationDetail) -> None:
         super().__init__(
-            f"站点“{theirs.name}”已被 {theirs.updated_by or '他人'} 于 {theirs.updated_at:%Y-%m-%d %H:%M} 修改",
+            f"站点“{theirs.name}”在您打开后已被 {theirs.updated_by or '他人'} 修改并保存",
             hint="请对比两边的内容后再保存",
         )
         self.theirs = theirs

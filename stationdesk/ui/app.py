@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from datetime import date
@@ -167,4 +168,9 @@ def run_gui(args: argparse.Namespace) -> int:
         desk.start()
     code = app.exec()
     desk.runner.wait_all()
-    return code
+    # WORKAROUND: PySide6 6.12 can crash in Python's final garbage collection after a Qt
+    # session ("bool_dealloc"). All data is committed by now: flush the logs and leave.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

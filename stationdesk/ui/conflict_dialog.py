@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.station_rules import FIELD_LABELS, StationDraft, changed_keys, merge_drafts
 from stationdesk.services.stations import StationDetail
+from stationdesk.ui.timefmt import local_time
 
 CLASH = QBrush(QColor("#fde2e1"))
 
@@ -54,7 +55,7 @@ class ConflictDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         note = QLabel(
-            f"您打开此站点后，{theirs.updated_by or '他人'}于 {theirs.updated_at:%Y-%m-%d %H:%M} 保存了修改。\n"
+            f"您打开此站点后，{theirs.updated_by or '他人'}于 {local_time(theirs.updated_at)} 保存了修改。\n"
             "“保留双方修改”会在对方的版本上应用您改动过的项目；红色的项目双方都改了，将以您的为准。"
         )
         note.setWordWrap(True)

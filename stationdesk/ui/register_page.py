@@ -35,7 +35,7 @@ from stationdesk.ui.station_dialog import StationDialog
 from stationdesk.ui.status_dialog import StatusDialog
 from stationdesk.ui.tasks import TaskContext, TaskRunner
 
-SEARCH_DELAY_MS = 250
+SEARCH_DELAY_MS = 150
 HEADER_STATE_KEY = "register/header"
 
 
@@ -63,9 +63,10 @@ class RegisterPage(QWidget):
     # -- layout ------------------------------------------------------------------------------
     def _build(self, today: date) -> None:
         self.search = QLineEdit(
-            placeholderText="搜索 站点名称、编号、依托单位、信用代码、地址、联系人、电话（Ctrl+F）"
+            placeholderText="搜索名称、编号、依托单位、信用代码、地址、联系人、电话"
         )
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("输入即搜索（Ctrl+F）")
         self.county = QComboBox()
         self.category = QComboBox()
         self.level = QComboBox()

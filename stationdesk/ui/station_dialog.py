@@ -28,6 +28,7 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.conflict_dialog import ConflictDialog
 from stationdesk.ui.station_editor import StationEditor
+from stationdesk.ui.timefmt import local_time
 
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
 
@@ -110,7 +111,7 @@ class StationDialog(QDialog):
         self.setWindowTitle(f"站点 {detail.code} {detail.name}")
         status = StationStatus(detail.status).label
         self.who.setText(f"状态：{status}　录入：{detail.created_by}　最后修改：{detail.updated_by} "
-                         f"{detail.updated_at:%Y-%m-%d %H:%M}")
+                         f"{local_time(detail.updated_at)}")
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)
         for title in ("调解记录", "先行赔付", "年度复核"):

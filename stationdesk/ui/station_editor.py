@@ -128,6 +128,7 @@ class StationEditor(QWidget):
         self.plaque_on = self._line("plaque_on", "授牌日期", placeholder="2019-04-01")
         self.paired_counsel = self._line("paired_counsel", "结对律师/法官")
         self.fund = self._line("fund_committed_yuan", "先行赔付资金(元)", placeholder="0")
+        self.fund.setMaximumWidth(180)
         self.first_payout_scheme = QCheckBox("实行先行赔付")
         self.first_question_duty = QCheckBox("实行首问负责制")
         self.first_payout_scheme.toggled.connect(lambda _c: self._edited("fund_committed_yuan"))
@@ -168,6 +169,7 @@ class StationEditor(QWidget):
         payout_grid.addWidget(self._fields["fund_committed_yuan"].caption, 0, 1)
         payout_grid.addWidget(self.fund, 0, 2)
         payout_grid.addWidget(self.first_question_duty, 0, 3)
+        payout_grid.setColumnStretch(4, 1)
         payout_grid.addWidget(self._fields["fund_committed_yuan"].message, 1, 2)
 
         facilities = QGroupBox("硬件设施与制度（勾选已具备的项目）")
@@ -180,6 +182,7 @@ class StationEditor(QWidget):
         layout.addWidget(payout)
         layout.addWidget(facilities)
         layout.addWidget(self.notes)
+        layout.addStretch(1)
 
     # -- values -----------------------------------------------------------------------------
     def _county_changed(self) -> None:
