@@ -31,3 +31,16 @@ def parse_user_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"“{text.strip()}”不是有效日期（{year}年{month}月没有{day}日）") from None
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

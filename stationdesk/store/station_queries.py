@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from stationdesk.domain.vocabulary import StationStatus
 from stationdesk.store.figures import CaseCounts, last_case_dates, station_case_counts
-from stationdesk.store.models import Category, County, MediationCase, Station, Street
+from stationdesk.store.models import Category, Consultation, County, MediationCase, Station, Street
 
 _s = Station.__table__.c
 _case = MediationCase.__table__.c
@@ -33,6 +33,10 @@ class StationFilter:
     level: str | None = None
     status: str | None = None
     include_removed: bool = False
+    # Only stations with a case or consultation on or after this day ("activity in the last N months").
+    active_since: date | None = None
+    # Only stations with no case or consultation since this day (the opposite: gone quiet).
+    quiet_since: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,13 @@ def _year_counts_subquery(year: int):  # type: ignore[no-untyped-def]
     )
 
 
+def _active_station_ids(since: date):  # type: ignore[no-untyped-def]
+    """Stations with a case received or a consultation recorded on or after `since`."""
+    cases = select(_case.station_id).where(_case.received_on >= since)
+    talks = select(Consultation.station_id).where(Consultation.consulted_on >= since)
+    return cases.union(talks)
+
+
 def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[type-arg]
     if flt.text:
         like = f"%{flt.text}%"
@@ -92,6 +103,10 @@ def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[
     ):
         if value is not None:
             query = query.where(column == value)
+    if flt.active_since is not None:
+        query = query.where(_s.id.in_(_active_station_ids(flt.active_since)))
+    if flt.quiet_since is not None:
+        query = query.where(_s.id.not_in(_active_station_ids(flt.quiet_since)))
     if not flt.include_removed and flt.status is None:
         query = query.where(_s.status != StationStatus.REMOVED.value)
     return query

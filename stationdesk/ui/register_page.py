@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stationdesk.domain.vocabulary import StationLevel, StationStatus
-from stationdesk.services import register
+from stationdesk.domain.dates import months_before
+from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
+from stationdesk.services import jurisdictions, register
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
@@ -36,6 +37,9 @@ from stationdesk.ui.status_dialog import StatusDialog
 from stationdesk.ui.tasks import TaskContext, TaskRunner
 
 SEARCH_DELAY_MS = 150
+# (label, months): positive = activity within the last N months, negative = none for N months.
+ACTIVITY_CHOICES = (("全部活跃度", 0), ("近3个月有活动", 3), ("近6个月有活动", 6), ("近12个月有活动", 12),
+                    ("12个月以上无活动", -12))
 HEADER_STATE_KEY = "register/header"
 
 
@@ -71,6 +75,17 @@ class RegisterPage(QWidget):
         self.category = QComboBox()
         self.level = QComboBox()
         self.status = QComboBox()
+        self.street = QComboBox()
+        self.street.addItem("全部街道乡镇", None)
+        self.street.setEnabled(False)
+        self.form = QComboBox()
+        self.form.addItem("全部形式", None)
+        for form in StationForm:
+            self.form.addItem(form.label, form.value)
+        self.activity = QComboBox()
+        for label, months in ACTIVITY_CHOICES:
+            self.activity.addItem(label, months)
+        self.activity.setToolTip("按最近的调解记录和咨询记录筛选")
         self.level.addItem("全部级别", None)
         for level in StationLevel:
             self.level.addItem(level.label, level.value)
@@ -85,7 +100,7 @@ class RegisterPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
-        for widget in (self.county, self.category, self.level, self.status):
+        for widget in (self.county, self.street, self.category, self.form, self.level, self.status, self.activity):
             bar.addWidget(widget, 1)
         bar.addWidget(self.show_removed)
         bar.addWidget(QLabel("统计年度"))
@@ -119,7 +134,8 @@ class RegisterPage(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        for combo in (self.county, self.category, self.level, self.status):
+        self.county.currentIndexChanged.connect(self._fill_streets)
+        for combo in (self.county, self.street, self.category, self.form, self.level, self.status, self.activity):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.show_removed.toggled.connect(self._apply_filters)
         self.year.valueChanged.connect(self._on_year)
@@ -151,6 +167,17 @@ class RegisterPage(QWidget):
         self._fill_lookups()
         for combo in (self.county, self.category):
             combo.blockSignals(False)
+
+    def _fill_streets(self) -> None:
+        county_id = self.county.currentData()
+        self.street.blockSignals(True)
+        self.street.clear()
+        self.street.addItem("全部街道乡镇", None)
+        if county_id is not None:
+            for place in jurisdictions.streets_of(self._db, county_id):
+                self.street.addItem(place.name, place.id)
+        self.street.setEnabled(county_id is not None)
+        self.street.blockSignals(False)
 
     def _fill_lookups(self) -> None:
         lookups = register.register_lookups(self._db)
@@ -212,7 +239,12 @@ class RegisterPage(QWidget):
             self._filter,
             text=self.search.text().strip(),
             county_id=self.county.currentData(),
+            street_id=self.street.currentData(),
             category_id=self.category.currentData(),
+            form=self.form.currentData(),
+            active_since=months_before(self._today, months) if (months := self.activity.currentData() or 0) > 0
+            else None,
+            quiet_since=months_before(self._today, -months) if months < 0 else None,
             level=self.level.currentData(),
             status=self.status.currentData(),
             include_removed=self.show_removed.isChecked(),

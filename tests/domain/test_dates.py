@@ -22,3 +22,14 @@ def test_a_wrong_date_repeats_what_was_typed(text: str, words: str) -> None:
     with pytest.raises(ValueError, match=words) as caught:
         parse_user_date(text)
     assert text in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [(date(2026, 11, 24), 12, date(2025, 11, 24)), (date(2026, 3, 31), 1, date(2026, 2, 28)),
+     (date(2026, 1, 15), 3, date(2025, 10, 15)), (date(2024, 5, 31), 3, date(2024, 2, 29))],
+)
+def test_months_before_clamps_to_the_end_of_a_shorter_month(day: date, months: int, expected: date) -> None:
+    from stationdesk.domain.dates import months_before
+
+    assert months_before(day, months) == expected

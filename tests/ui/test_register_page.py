@@ -111,3 +111,29 @@ def test_changing_the_year_changes_the_figures_header(qtbot, demo_db, runner, qs
     col = _column(page, "received")
     page.year.setValue(TODAY_DEFAULT.year - 1)
     assert page.model.headerData(col, Qt.Orientation.Horizontal) == f"{TODAY_DEFAULT.year - 1}年受理"
+
+
+def test_activity_filter_splits_active_and_quiet_stations(qtbot, demo_db, runner, qsettings) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_db, runner, qsettings)
+    everyone = page.model.rowCount()
+    page.activity.setCurrentIndex(page.activity.findData(12))
+    active = page.model.rowCount()
+    page.activity.setCurrentIndex(page.activity.findData(-12))
+    quiet = page.model.rowCount()
+    assert 0 < quiet < active < everyone
+    assert active + quiet == everyone
+    last_col = _column(page, "last_case_on")
+    cutoff = date(2025, 11, 24).isoformat()
+    assert all(not t or t < cutoff for t in _texts(page, "last_case_on")), last_col
+
+
+def test_street_filter_follows_the_county(qtbot, demo_db, runner, qsettings) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_db, runner, qsettings)
+    assert not page.street.isEnabled()
+    page.county.setCurrentIndex(1)
+    county = page.county.currentText()
+    assert page.street.isEnabled() and page.street.count() > 1
+    page.street.setCurrentIndex(1)
+    street = page.street.currentText()
+    assert set(_texts(page, "county")) == {county}
+    assert set(_texts(page, "street")) == {street}

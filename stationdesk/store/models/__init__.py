@@ -1,7 +1,14 @@
 """All mapped tables. Import from here: `from stationdesk.store.models import Station`."""
 
 from stationdesk.store.base import Base
-from stationdesk.store.models.activity import Consultation, FirstPayout, FollowUp, FundEntry, MediationCase
+from stationdesk.store.models.activity import (
+    Consultation,
+    FirstPayout,
+    FollowUp,
+    FundEntry,
+    GoodsCategory,
+    MediationCase,
+)
 from stationdesk.store.models.admin import AuditLog, HolidayOverride, ImportMapping, Setting, User
 from stationdesk.store.models.register import (
     Category,
@@ -23,6 +30,7 @@ __all__ = [
     "FirstPayout",
     "FollowUp",
     "FundEntry",
+    "GoodsCategory",
     "HolidayOverride",
     "ImportMapping",
     "MediationCase",

@@ -1,6 +1,8 @@
 """What stations do: mediation cases, consultations, follow-up visits, first payouts and funds.
 
-Money is stored in fen (integer) so sums are exact on SQLite and PostgreSQL alike.
+Money is stored in fen (integer) so sums are exact on SQLite and PostgreSQL alike. Short codes
+(channel, handling, outcome, deadline rule, satisfaction) are `Code` columns: small integers on
+SQLite (see `store.types`; their vocabularies are append-only), the code text elsewhere.
 """
 
 from __future__ import annotations
@@ -10,7 +12,24 @@ from datetime import date
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from stationdesk.domain.deadlines import DEADLINE_RULES, DEFAULT_RULE
+from stationdesk.domain.vocabulary import CaseChannel, CaseHandling, CaseOutcome, Satisfaction
 from stationdesk.store.base import Base, Tracked
+from stationdesk.store.types import Code
+
+
+class GoodsCategory(Tracked, Base):
+    """A goods or service category (商品/服务类别) complaints are about: 家用电器, 预付卡消费 …
+
+    Data, not code: a new database starts with `DEFAULT_GOODS_CATEGORIES` and bureaus rename,
+    add or deactivate their own. Cases point here instead of repeating the name a million times.
+    """
+
+    __tablename__ = "goods_category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class MediationCase(Tracked, Base):
@@ -46,21 +65,22 @@ class MediationCase(Tracked, Base):
     station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     platform_ref: Mapped[str | None] = mapped_column(String(40))
     received_on: Mapped[date] = mapped_column()
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(Code(CaseChannel))
     consumer_name: Mapped[str] = mapped_column(String(40), default="")
     consumer_phone: Mapped[str] = mapped_column(String(40), default="")
     operator_name: Mapped[str] = mapped_column(String(100), default="")
-    goods_category: Mapped[str] = mapped_column(String(40), default="")
+    goods_category_id: Mapped[int | None] = mapped_column(ForeignKey("goods_category.id"))
     amount_disputed_fen: Mapped[int] = mapped_column(Integer, default=0)
-    handling: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    handling: Mapped[str] = mapped_column(Code(CaseHandling))
+    outcome: Mapped[str | None] = mapped_column(Code(CaseOutcome))
     closed_on: Mapped[date | None] = mapped_column()
     amount_recovered_fen: Mapped[int] = mapped_column(Integer, default=0)
     difficult: Mapped[bool] = mapped_column(Boolean, default=False)
     first_payout: Mapped[bool] = mapped_column(Boolean, default=False)
     due_on: Mapped[date | None] = mapped_column()
-    deadline_rule: Mapped[str] = mapped_column(String(20), default="")
+    deadline_rule: Mapped[str] = mapped_column(Code(tuple(DEADLINE_RULES), length=20), default=DEFAULT_RULE)
     notes: Mapped[str] = mapped_column(Text, default="")
+    goods_category: Mapped[GoodsCategory | None] = relationship()
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="case")
 
 
@@ -86,7 +106,7 @@ class FollowUp(Tracked, Base):
     visited_on: Mapped[date] = mapped_column()
     visitor: Mapped[str] = mapped_column(String(64))
     reached: Mapped[bool] = mapped_column(Boolean)
-    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    satisfaction: Mapped[str | None] = mapped_column(Code(Satisfaction))
     remarks: Mapped[str] = mapped_column(Text, default="")
     case: Mapped[MediationCase] = relationship(back_populates="follow_ups")
 
