@@ -82,7 +82,9 @@ def normalise_draft(draft: StationDraft) -> StationDraft:
         draft,
         **texts,
         code=normalise_text(draft.code).upper(),
-        host_credit_code=normalise_credit_code(draft.host_credit_code) if draft.host_credit_code.strip() else "",
+        host_credit_code=normalise_credit_code(draft.host_credit_code)
+        if draft.host_credit_code.strip()
+        else "",
         contact_phone=normalise_phone(draft.contact_phone) if draft.contact_phone.strip() else "",
         notes=draft.notes.strip(),
     )
@@ -159,7 +161,9 @@ def changed_keys(before: StationDraft, after: StationDraft) -> list[str]:
     return [f.name for f in fields(StationDraft) if getattr(before, f.name) != getattr(after, f.name)]
 
 
-def merge_drafts(base: StationDraft, theirs: StationDraft, mine: StationDraft) -> tuple[StationDraft, list[str]]:
+def merge_drafts(
+    base: StationDraft, theirs: StationDraft, mine: StationDraft
+) -> tuple[StationDraft, list[str]]:
     """Three-way merge after a concurrent edit: their saved version with my edits applied on top.
 
     Returns the merged draft and the fields both sides changed differently (mine wins there;
@@ -167,6 +171,21 @@ def merge_drafts(base: StationDraft, theirs: StationDraft, mine: StationDraft) -
     their value, so neither person's work is silently lost.
     """
     mine_changed = changed_keys(base, mine)
-    clashes = [k for k in mine_changed if getattr(theirs, k) != getattr(base, k) and getattr(theirs, k) != getattr(mine, k)]
+    clashes = [
+        k
+        for k in mine_changed
+        if getattr(theirs, k) != getattr(base, k) and getattr(theirs, k) != getattr(mine, k)
+    ]
     merged = replace(theirs, **{k: getattr(mine, k) for k in mine_changed})
     return merged, clashes
+
+
+def display_value(value: object) -> str:
+    """A field's value as the history and the conflict dialog show it."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "、".join(k for k, v in value.items() if v) or "（无）"
+    return str(value)

@@ -23,6 +23,7 @@ from stationdesk.domain.station_lifecycle import (
 from stationdesk.domain.station_rules import (
     FIELD_LABELS,
     StationDraft,
+    display_value,
     normalise_draft,
     station_code,
     validate_station,
@@ -164,7 +165,7 @@ def next_station_code(db: Database, county_id: int) -> str:
         if county is None:
             raise UserError("请选择县区")
         codes = session.scalars(select(Station.code).where(Station.code.like(f"{county.code}____"))).all()
-    used = [int(c[len(county.code):]) for c in codes if c[len(county.code):].isdigit()]
+    used = [int(c[len(county.code) :]) for c in codes if c[len(county.code) :].isdigit()]
     return station_code(county.code, max(used, default=0) + 1)
 
 
@@ -222,21 +223,33 @@ def find_duplicates(db: Database, draft: StationDraft, exclude_id: int | None = 
         conditions = []
         if draft.host_credit_code and draft.category_id is not None:
             conditions.append(
-                (Station.host_credit_code == draft.host_credit_code) & (Station.category_id == draft.category_id)
+                (Station.host_credit_code == draft.host_credit_code)
+                & (Station.category_id == draft.category_id)
             )
         if draft.name:
             conditions.append(Station.name == draft.name)
         if not conditions:
             return []
         rows = session.execute(
-            select(Station.id, Station.code, Station.name, Station.address, Station.host_credit_code,
-                   Station.category_id).where(or_(*conditions), Station.id != (exclude_id or -1))
+            select(
+                Station.id,
+                Station.code,
+                Station.name,
+                Station.address,
+                Station.host_credit_code,
+                Station.category_id,
+            ).where(or_(*conditions), Station.id != (exclude_id or -1))
         ).all()
     for row in rows:
-        if draft.host_credit_code and row.host_credit_code == draft.host_credit_code \
-                and row.category_id == draft.category_id:
+        if (
+            draft.host_credit_code
+            and row.host_credit_code == draft.host_credit_code
+            and row.category_id == draft.category_id
+        ):
             found.append(DuplicateMatch(row.id, row.code, row.name, "统一社会信用代码和类别相同"))
-        elif match_key(row.name) == match_key(draft.name) and match_key(row.address) == match_key(draft.address):
+        elif match_key(row.name) == match_key(draft.name) and match_key(row.address) == match_key(
+            draft.address
+        ):
             found.append(DuplicateMatch(row.id, row.code, row.name, "站点名称和地址相同"))
     return found
 
@@ -249,14 +262,25 @@ def create_station(db: Database, draft: StationDraft, actor: str, today: date) -
         _apply(station, draft)
         session.add(station)
         session.flush()
-        session.add(StatusHistory(station_id=station.id, kind=HistoryKind.CREATED.value, new_value=station.status,
-                                  effective_on=draft.established_on or today, reason="新建站点", person=actor))
-        audit.record(session, actor, "insert", "station", station.id, station_id=station.id, new=_snapshot(station))
+        session.add(
+            StatusHistory(
+                station_id=station.id,
+                kind=HistoryKind.CREATED.value,
+                new_value=station.status,
+                effective_on=draft.established_on or today,
+                reason="新建站点",
+                person=actor,
+            )
+        )
+        audit.record(
+            session, actor, "insert", "station", station.id, station_id=station.id, new=_snapshot(station)
+        )
         return SavedStation(station.id, station.code, station.version)
 
 
-def update_station(db: Database, station_id: int, draft: StationDraft, expected_version: int, actor: str,
-                   today: date) -> SavedStation:
+def update_station(
+    db: Database, station_id: int, draft: StationDraft, expected_version: int, actor: str, today: date
+) -> SavedStation:
     """Save edits made on a form opened at `expected_version`.
 
     If the station was saved by someone else since, nothing is written and StationConflict
@@ -285,9 +309,18 @@ class StatusChanged:
     version: int
 
 
-def change_station_status(db: Database, station_id: int, action: StationAction, *, reason: str,
-                          effective_on: date | None, actor: str, today: date, document_no: str = "",
-                          kind: HistoryKind | None = None) -> StatusChanged:
+def change_station_status(
+    db: Database,
+    station_id: int,
+    action: StationAction,
+    *,
+    reason: str,
+    effective_on: date | None,
+    actor: str,
+    today: date,
+    document_no: str = "",
+    kind: HistoryKind | None = None,
+) -> StatusChanged:
     """Upgrade, downgrade, rectify, suspend, remove or reinstate a station, with reason and date.
 
     The station row keeps its data; the change becomes a history row with the person.
@@ -307,14 +340,29 @@ def change_station_status(db: Database, station_id: int, action: StationAction, 
             station.status_changed_on = effective_on
             station.status_reason = reason.strip()[:200]
         station.updated_by = actor
-        session.add(StatusHistory(station_id=station.id, kind=(kind or change.kind).value,
-                                  old_value=change.old_value, new_value=change.new_value,
-                                  effective_on=effective_on, reason=reason.strip(),
-                                  document_no=document_no.strip(), person=actor))
+        session.add(
+            StatusHistory(
+                station_id=station.id,
+                kind=(kind or change.kind).value,
+                old_value=change.old_value,
+                new_value=change.new_value,
+                effective_on=effective_on,
+                reason=reason.strip(),
+                document_no=document_no.strip(),
+                person=actor,
+            )
+        )
         session.flush()
-        audit.record(session, actor, change.action.value, "station", station.id, station_id=station.id,
-                     old={change.attribute: change.old_value},
-                     new={change.attribute: change.new_value, "reason": reason.strip()})
+        audit.record(
+            session,
+            actor,
+            change.action.value,
+            "station",
+            station.id,
+            station_id=station.id,
+            old={change.attribute: change.old_value},
+            new={change.attribute: change.new_value, "reason": reason.strip()},
+        )
         return StatusChanged(station.id, change, station.version)
 
 
@@ -322,9 +370,15 @@ def station_history(db: Database, station_id: int) -> list[HistoryEntry]:
     """The station's status and level changes, newest first."""
     with db.reading() as session:
         rows = session.execute(
-            select(StatusHistory.effective_on, StatusHistory.kind, StatusHistory.old_value,
-                   StatusHistory.new_value, StatusHistory.reason, StatusHistory.document_no,
-                   StatusHistory.person)
+            select(
+                StatusHistory.effective_on,
+                StatusHistory.kind,
+                StatusHistory.old_value,
+                StatusHistory.new_value,
+                StatusHistory.reason,
+                StatusHistory.document_no,
+                StatusHistory.person,
+            )
             .where(StatusHistory.station_id == station_id)
             .order_by(StatusHistory.effective_on.desc(), StatusHistory.id.desc())
         ).all()
@@ -352,31 +406,29 @@ def _label_of(code: str) -> str:
     return code
 
 
-def _shown(value: Any) -> str:
-    if value in (None, ""):
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "、".join(k for k, v in value.items() if v) or "（无）"
-    return str(value)
-
-
 def station_timeline(db: Database, station_id: int) -> list[TimelineEntry]:
     """Status/level history and data edits (from the audit trail), newest first."""
     entries: list[tuple[Any, TimelineEntry]] = []
     for h in station_history(db, station_id):
-        change = f"{_label_of(h.old_value)} → {_label_of(h.new_value)}" if h.old_value else _label_of(h.new_value)
+        change = (
+            f"{_label_of(h.old_value)} → {_label_of(h.new_value)}" if h.old_value else _label_of(h.new_value)
+        )
         kind = HistoryKind(h.kind).label if h.kind in {k.value for k in HistoryKind} else h.kind
-        entries.append((h.effective_on, TimelineEntry(h.effective_on, kind, change, h.reason, h.document_no, h.person)))
+        entries.append(
+            (h.effective_on, TimelineEntry(h.effective_on, kind, change, h.reason, h.document_no, h.person))
+        )
     with db.reading() as session:
         edits = session.execute(
-            select(AuditLog.at, AuditLog.username, AuditLog.old_values, AuditLog.new_values)
-            .where(AuditLog.station_id == station_id, AuditLog.table_name == "station", AuditLog.action == "update")
+            select(AuditLog.at, AuditLog.username, AuditLog.old_values, AuditLog.new_values).where(
+                AuditLog.station_id == station_id,
+                AuditLog.table_name == "station",
+                AuditLog.action == "update",
+            )
         ).all()
     for at, person, old, new in edits:
         change = "；".join(
-            f"{FIELD_LABELS.get(k.replace('_fen', '_yuan'), k)}：{_shown(old.get(k))} → {_shown(v)}" for k, v in new.items()
+            f"{FIELD_LABELS.get(k.replace('_fen', '_yuan'), k)}：{display_value(old.get(k))} → {display_value(v)}"
+            for k, v in new.items()
         )
         entries.append((at.date(), TimelineEntry(at.date(), "修改资料", change, "", "", person)))
     entries.sort(key=lambda pair: pair[0], reverse=True)

@@ -14,21 +14,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from stationdesk.domain.station_rules import FIELD_LABELS, StationDraft, changed_keys, merge_drafts
+from stationdesk.domain.station_rules import (
+    FIELD_LABELS,
+    StationDraft,
+    changed_keys,
+    display_value,
+    merge_drafts,
+)
 from stationdesk.services.stations import StationDetail
 from stationdesk.ui.timefmt import local_time
 
 CLASH = QBrush(QColor("#fde2e1"))
-
-
-def _text(value: object) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "、".join(k for k, v in value.items() if v) or "（无）"
-    return str(value)
 
 
 class ConflictDialog(QDialog):
@@ -42,10 +38,16 @@ class ConflictDialog(QDialog):
         keys = [k for k in changed_keys(base, theirs.draft) + changed_keys(base, mine)]
         keys = list(dict.fromkeys(keys))
         self.table = QTableWidget(len(keys), 4)
-        self.table.setHorizontalHeaderLabels(["项目", "您打开时", f"{theirs.updated_by or '对方'}保存的", "您的修改"])
+        self.table.setHorizontalHeaderLabels(
+            ["项目", "您打开时", f"{theirs.updated_by or '对方'}保存的", "您的修改"]
+        )
         for row, key in enumerate(keys):
-            values = [FIELD_LABELS.get(key, key), _text(getattr(base, key)), _text(getattr(theirs.draft, key)),
-                      _text(getattr(mine, key))]
+            values = [
+                FIELD_LABELS.get(key, key),
+                display_value(getattr(base, key)),
+                display_value(getattr(theirs.draft, key)),
+                display_value(getattr(mine, key)),
+            ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if key in clashes:
@@ -80,7 +82,9 @@ class ConflictDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: object, base: StationDraft, theirs: StationDetail, mine: StationDraft) -> tuple[int, StationDraft]:
+    def ask(
+        cls, parent: object, base: StationDraft, theirs: StationDetail, mine: StationDraft
+    ) -> tuple[int, StationDraft]:
         dialog = cls(base, theirs, mine)
         dialog.exec()
         return dialog.choice, dialog.merged
