@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 17:40:15.451073
+Create Date: 2026-11-24 19:06:00.511407
 """
 
 from __future__ import annotations
@@ -70,6 +70,19 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_county')),
     sa.UniqueConstraint('code', name=op.f('uq_county_code'))
+    )
+    op.create_table('goods_category',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', stationdesk.store.types.Stamp(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', stationdesk.store.types.Stamp(), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_goods_category')),
+    sa.UniqueConstraint('name', name=op.f('uq_goods_category_name'))
     )
     op.create_table('holiday_override',
     sa.Column('day', stationdesk.store.types.Day(), nullable=False),
@@ -260,26 +273,27 @@ def upgrade() -> None:
     sa.Column('station_id', sa.Integer(), nullable=False),
     sa.Column('platform_ref', sa.String(length=40), nullable=True),
     sa.Column('received_on', stationdesk.store.types.Day(), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('channel', stationdesk.store.types.Code(('on_site', 'phone', 'platform'), length=16), nullable=False),
     sa.Column('consumer_name', sa.String(length=40), nullable=False),
     sa.Column('consumer_phone', sa.String(length=40), nullable=False),
     sa.Column('operator_name', sa.String(length=100), nullable=False),
-    sa.Column('goods_category', sa.String(length=40), nullable=False),
+    sa.Column('goods_category_id', sa.Integer(), nullable=True),
     sa.Column('amount_disputed_fen', sa.Integer(), nullable=False),
-    sa.Column('handling', sa.String(length=16), nullable=False),
-    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('handling', stationdesk.store.types.Code(('self', 'transferred'), length=16), nullable=False),
+    sa.Column('outcome', stationdesk.store.types.Code(('success', 'failure', 'withdrawn', 'terminated', 'transferred'), length=16), nullable=True),
     sa.Column('closed_on', stationdesk.store.types.Day(), nullable=True),
     sa.Column('amount_recovered_fen', sa.Integer(), nullable=False),
     sa.Column('difficult', sa.Boolean(), nullable=False),
     sa.Column('first_payout', sa.Boolean(), nullable=False),
     sa.Column('due_on', stationdesk.store.types.Day(), nullable=True),
-    sa.Column('deadline_rule', sa.String(length=20), nullable=False),
+    sa.Column('deadline_rule', stationdesk.store.types.Code(('provincial', 'national', 'station_fast'), length=20), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_at', stationdesk.store.types.Stamp(), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.Column('updated_at', stationdesk.store.types.Stamp(), nullable=False),
     sa.Column('updated_by', sa.String(length=64), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['goods_category_id'], ['goods_category.id'], name=op.f('fk_mediation_case_goods_category_id_goods_category')),
     sa.ForeignKeyConstraint(['station_id'], ['station.id'], name=op.f('fk_mediation_case_station_id_station')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mediation_case'))
     )
@@ -408,7 +422,7 @@ def upgrade() -> None:
     sa.Column('visited_on', stationdesk.store.types.Day(), nullable=False),
     sa.Column('visitor', sa.String(length=64), nullable=False),
     sa.Column('reached', sa.Boolean(), nullable=False),
-    sa.Column('satisfaction', sa.String(length=16), nullable=True),
+    sa.Column('satisfaction', stationdesk.store.types.Code(('satisfied', 'basic', 'unsatisfied'), length=16), nullable=True),
     sa.Column('remarks', sa.Text(), nullable=False),
     sa.Column('created_at', stationdesk.store.types.Stamp(), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
@@ -512,6 +526,7 @@ def downgrade() -> None:
     op.drop_table('reexam_round')
     op.drop_table('import_mapping')
     op.drop_table('holiday_override')
+    op.drop_table('goods_category')
     op.drop_table('county')
     op.drop_table('category')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:

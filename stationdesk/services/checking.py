@@ -16,6 +16,7 @@ COUNTED_TABLES: dict[str, str] = {
     "street": "街道乡镇",
     "office": "监管所",
     "category": "站点类别",
+    "goods_category": "商品服务类别",
     "station": "站点",
     "status_history": "状态变更记录",
     "mediation_case": "调解记录",

@@ -1,7 +1,8 @@
-"""Reference rows every database needs before anything else: the default 五进 categories.
+"""Reference rows every database needs before anything else: the default 五进 categories and
+the default goods and service categories (商品/服务类别) of complaints.
 
-Called when a new empty database is created and before sample data is generated; running it
-again changes nothing, and categories a bureau renamed or added are left alone.
+Called whenever a database is opened and before sample data is generated; running it again
+changes nothing, and categories a bureau renamed or added are left alone.
 """
 
 from __future__ import annotations
@@ -9,16 +10,23 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stationdesk.domain.categories import DEFAULT_CATEGORIES
-from stationdesk.store.models import Category
+from stationdesk.domain.categories import DEFAULT_CATEGORIES, DEFAULT_GOODS_CATEGORIES
+from stationdesk.store.models import Category, GoodsCategory
 
 
 def ensure_reference_data(session: Session, actor: str) -> None:
-    """Insert the default categories whose code is not in the database yet (idempotent).
+    """Insert the default categories whose code is not in the database yet, and the default
+    goods categories into an empty goods-category list (idempotent).
 
     A default whose name a bureau already uses for a category of its own is skipped, so the
     unique name is never violated.
     """
+    _ensure_station_categories(session, actor)
+    _ensure_goods_categories(session, actor)
+    session.flush()
+
+
+def _ensure_station_categories(session: Session, actor: str) -> None:
     rows = session.execute(select(Category.code, Category.name)).all()
     codes = {code for code, _name in rows}
     names = {name for _code, name in rows}
@@ -35,4 +43,16 @@ def ensure_reference_data(session: Session, actor: str) -> None:
                 updated_by=actor,
             )
         )
-    session.flush()
+
+
+def _ensure_goods_categories(session: Session, actor: str) -> None:
+    """Seed the goods categories once, into an empty list only.
+
+    They have no code to recognise a default by, so a default a bureau renamed (食品 → 食品饮料)
+    would come back under its old name at the next opening if missing names were added; once
+    the list has rows it belongs to the bureau (rename, add, deactivate).
+    """
+    if session.scalar(select(GoodsCategory.id).limit(1)) is not None:
+        return
+    for order, name in enumerate(DEFAULT_GOODS_CATEGORIES, start=1):
+        session.add(GoodsCategory(name=name, sort_order=order * 10, created_by=actor, updated_by=actor))

@@ -8,10 +8,15 @@ and reads every date value, timestamp, working day and due date from the `Clock`
 Who-columns: a station's cases, payouts and fund movements are entered by its clerk (a member of
 the county bureau's staff); cases sent on to the bureau are closed by the head of the pool;
 follow-up calls are made and entered by any of the county's staff.
+
+Code columns (channel, handling, outcome, deadline rule, satisfaction) carry their storage values
+(`code_converter`: positions on SQLite), converted once per generator, and the goods category is
+the id of its `goods_category` row; the loop compares and appends those values as they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from random import Random
 from typing import Any
@@ -20,6 +25,8 @@ from stationdesk.domain.vocabulary import CaseChannel, CaseHandling, CaseOutcome
 from stationdesk.services import sample_words as W
 from stationdesk.services.sample_clock import STAMP_SLOTS, Clock
 from stationdesk.services.sample_stations import Plan, mobile, person
+from stationdesk.store.models import FollowUp, MediationCase
+from stationdesk.store.types import code_converter
 
 CASE_COLUMNS = (
     "id",
@@ -30,7 +37,7 @@ CASE_COLUMNS = (
     "consumer_name",
     "consumer_phone",
     "operator_name",
-    "goods_category",
+    "goods_category_id",
     "amount_disputed_fen",
     "handling",
     "outcome",
@@ -56,15 +63,6 @@ PAYOUT_COLUMNS = (
 FUND_COLUMNS = ("station_id", "entry_on", "kind", "amount_fen", "payout_id", "memo")
 CONSULTATION_COLUMNS = ("station_id", "consulted_on", "topic", "answered_by", "count")
 
-ON_SITE, PHONE, PLATFORM = CaseChannel.ON_SITE.value, CaseChannel.PHONE.value, CaseChannel.PLATFORM.value
-SELF, TRANSFER = CaseHandling.SELF.value, CaseHandling.TRANSFERRED.value
-OK, FAIL, WITHDRAWN = CaseOutcome.SUCCESS.value, CaseOutcome.FAILURE.value, CaseOutcome.WITHDRAWN.value
-TERMINATED, SENT_ON = CaseOutcome.TERMINATED.value, CaseOutcome.TRANSFERRED.value
-SATISFIED, BASIC, UNSATISFIED = (
-    Satisfaction.SATISFIED.value,
-    Satisfaction.BASIC.value,
-    Satisfaction.UNSATISFIED.value,
-)
 DIFFICULT = 0.05
 FIRST_PAYOUT = 0.04  # of successful cases at stations that run the scheme (seeds: 95 of 2,500)
 FOLLOW_UP = 0.30
@@ -86,8 +84,30 @@ _CLOSE_DAYS = (
 )
 
 
+class _Codes:
+    """The storage values of the codes the generator writes, for one dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        channel = code_converter(MediationCase.channel, dialect)
+        handling = code_converter(MediationCase.handling, dialect)
+        outcome = code_converter(MediationCase.outcome, dialect)
+        mood = code_converter(FollowUp.satisfaction, dialect)
+        self.rule = code_converter(MediationCase.deadline_rule, dialect)
+        self.on_site, self.phone = channel(CaseChannel.ON_SITE), channel(CaseChannel.PHONE)
+        self.platform = channel(CaseChannel.PLATFORM)
+        self.by_station, self.transfer = handling(CaseHandling.SELF), handling(CaseHandling.TRANSFERRED)
+        self.ok, self.fail = outcome(CaseOutcome.SUCCESS), outcome(CaseOutcome.FAILURE)
+        self.withdrawn, self.terminated = outcome(CaseOutcome.WITHDRAWN), outcome(CaseOutcome.TERMINATED)
+        self.sent_on = outcome(CaseOutcome.TRANSFERRED)
+        self.satisfied, self.basic = mood(Satisfaction.SATISFIED), mood(Satisfaction.BASIC)
+        self.unsatisfied = mood(Satisfaction.UNSATISFIED)
+
+
 class Activity:
-    """Accumulates activity rows; `take()` hands them over in insertion-ready lists."""
+    """Accumulates activity rows; `take()` hands them over in insertion-ready lists.
+
+    `goods_ids` maps every goods category name the plans use to its `goods_category` id.
+    """
 
     def __init__(
         self,
@@ -97,14 +117,22 @@ class Activity:
         next_case_id: int,
         next_payout_id: int,
         expected_cases: int,
+        *,
+        dialect: str,
+        goods_ids: Mapping[str, int],
     ) -> None:
         self.rng, self.clock, self.staff = rng, clock, staff
         self.case_id, self.payout_id = next_case_id, next_payout_id
+        self.codes = codes = _Codes(dialect)
+        # Per goods name: (its goods_category id, typical amount in dispute in fen).
+        self.goods = {g: (goods_ids[g], W.GOODS[g] * 100) for g in W.GOODS}
         self.names = [person(rng) for _ in range(4096)]
         # About one phone number per four cases: a few consumers complain more than once.
         self.phones = [mobile(rng) for _ in range(min(1 << 18, max(4096, expected_cases // 4)))]
         self.spread = [rng.lognormvariate(0.0, 0.8) for _ in range(4096)]
-        self.due_ordinary, self.due_difficult = clock.due_tables()
+        self.due_ordinary, self.due_difficult = (
+            [(due_on, codes.rule(rule)) for due_on, rule in table] for table in clock.due_tables()
+        )
         # 12315 work orders: "JS" + received date + the platform's sequence number that day (the
         # platform numbers every complaint in the province, most of which never reach a station).
         self.order_prefix = [
@@ -145,8 +173,14 @@ class Activity:
         due_ordinary, due_difficult = self.due_ordinary, self.due_difficult
         order_prefix, order_seq = self.order_prefix, self.order_seq
         names, phones, n_phones, spread = self.names, self.phones, len(self.phones), self.spread
-        ops, n_ops, goods, n_goods = plan.operators, len(plan.operators), plan.goods, len(plan.goods)
-        median = {g: W.GOODS[g] * 100 for g in goods}
+        ops, n_ops, n_goods = plan.operators, len(plan.operators), len(plan.goods)
+        goods = [self.goods[g] for g in plan.goods]  # (goods_category id, median amount)
+        codes = self.codes  # storage values as locals, named like the codes they stand for
+        ON_SITE, PHONE, PLATFORM = codes.on_site, codes.phone, codes.platform
+        SELF, TRANSFER = codes.by_station, codes.transfer
+        OK, FAIL, WITHDRAWN = codes.ok, codes.fail, codes.withdrawn
+        TERMINATED, SENT_ON = codes.terminated, codes.sent_on
+        SATISFIED, BASIC, UNSATISFIED = codes.satisfied, codes.basic, codes.unsatisfied
         staff = self.staff[plan.county]
         n_staff, clerk, head = len(staff), plan.clerk, staff[0]
         sid, self_rate, success = plan.id, plan.self_rate, plan.success
@@ -169,8 +203,8 @@ class Activity:
                 channel = PLATFORM
                 order_seq[o - start] += 1 + bits(4)
                 ref = f"{order_prefix[o - start]}{order_seq[o - start]:05d}"
-            g = goods[int(rnd() * n_goods)]
-            amount = max(1000, int(median[g] * spread[bits(12)]) // 100 * 100)
+            g, median = goods[int(rnd() * n_goods)]
+            amount = max(1000, int(median * spread[bits(12)]) // 100 * 100)
             difficult = rnd() < DIFFICULT
             handling = SELF if rnd() < self_rate else TRANSFER
             if difficult:

@@ -8,14 +8,16 @@ to show. Deterministic for a given seed and `today`.
 Speed is a requirement (a province: 20,000 stations and a million cases in seconds), so rows
 are plain tuples inserted with the driver's executemany on one connection, in one transaction:
 a cancelled or failed run leaves the database as it was. Values are what the driver must receive
-(`storage_converters`: integer days and timestamps on SQLite), taken from precomputed tables, and
-every row carries its who/when columns explicitly (they have only Python-side defaults). On
-SQLite the secondary indexes of the big tables are dropped for the load and rebuilt at the end
-(sorted builds are faster and pack pages fully), inside the same transaction.
+(`storage_converters` and `code_converter`: integer days, timestamps and code positions on
+SQLite), taken from precomputed tables, and every row carries its who/when columns explicitly
+(they have only Python-side defaults). On SQLite the secondary indexes of the big tables are
+dropped for the load and rebuilt at the end (sorted builds are faster and pack pages fully),
+inside the same transaction.
 
 Who-columns follow 谁录入谁负责: business rows are entered by the county bureau's staff (a
 small pool of names per county, see `sample_stations`); the `actor` given to `generate_sample`
-enters only the reference rows: the default categories and the counties, streets and offices.
+enters only the reference rows: the default station and goods categories and the counties,
+streets and offices.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from datetime import date
 from random import Random
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from stationdesk.errors import UserError
@@ -44,6 +46,7 @@ from stationdesk.services.sample_activity import (
 from stationdesk.services.sample_clock import Clock
 from stationdesk.services.sample_stations import allocate, build_register
 from stationdesk.store.database import Database
+from stationdesk.store.models import GoodsCategory
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "fund_entry": (*FUND_COLUMNS, *TRACKED),
     "consultation": (*CONSULTATION_COLUMNS, *TRACKED),
 }
+REFERENCE_TABLES = ("category", "goods_category")  # rows `ensure_reference_data` may add
 REGISTER_TABLES = ("county", "street", "office", "station", "status_history", "site_check", "fund_entry")
 # Insert order within a chunk: parents before the rows that reference them.
 ACTIVITY_TABLES = ("mediation_case", "follow_up", "first_payout", "fund_entry", "consultation")
@@ -213,7 +217,8 @@ def generate_sample(
     """Fill an empty register with sample data.
 
     Business rows are entered by invented county staff (3–6 names per county); `actor` is recorded
-    only on the reference rows this creates: categories, counties, streets and offices.
+    only on the reference rows this creates: station and goods categories, counties, streets and
+    offices.
 
     Raises SampleDataRefused (a UserError and a ValueError) if the database already holds stations
     or the scale is invalid, and SampleGenerationCancelled (nothing written) when `should_cancel`
@@ -261,12 +266,15 @@ def _generate(
 ) -> dict[str, int]:
     total = scale.stations + scale.cases
     writer = _Writer(conn)
-    categories_before = writer.scalar("SELECT COUNT(*) FROM category")
+    before = {t: writer.scalar(f"SELECT COUNT(*) FROM {t}") for t in REFERENCE_TABLES}
     with Session(bind=conn) as session:
         ensure_reference_data(session, actor)
+        _ensure_sample_goods(session, actor)
         session.commit()  # joins the outer transaction: commits nothing until the end
     category_ids = dict(conn.exec_driver_sql("SELECT code, id FROM category").all())
-    writer.counts["category"] = writer.scalar("SELECT COUNT(*) FROM category") - categories_before
+    goods_ids = dict(conn.exec_driver_sql("SELECT name, id FROM goods_category").all())
+    for table in REFERENCE_TABLES:
+        writer.counts[table] = writer.scalar(f"SELECT COUNT(*) FROM {table}") - before[table]
     ids = {t: int(writer.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {t}")) for t in EXPLICIT_IDS}
     report(0, total, f"生成站点 0/{scale.stations}")
     register = build_register(rng, clock, counties, scale.stations, category_ids, ids, _existing(conn), actor)
@@ -278,7 +286,16 @@ def _generate(
     indexes = _drop_indexes(conn) if sqlite else []
     plans = register.plans
     per_station = allocate(scale.cases, [p.weight * max(0, p.hi - p.lo + 1) for p in plans])
-    activity = Activity(rng, clock, register.staff, ids["mediation_case"], ids["first_payout"], scale.cases)
+    activity = Activity(
+        rng,
+        clock,
+        register.staff,
+        ids["mediation_case"],
+        ids["first_payout"],
+        scale.cases,
+        dialect=conn.dialect.name,
+        goods_ids=goods_ids,
+    )
     done = 0
     for plan, n in zip(plans, per_station, strict=True):
         activity.station(plan, n)
@@ -299,6 +316,18 @@ def _generate(
             )
     report(total, total, "写入数据库文件")
     return {t: n for t, n in writer.counts.items() if n}
+
+
+def _ensure_sample_goods(session: Session, actor: str) -> None:
+    """Add the goods categories the sample cases use that the database lacks (a bureau renamed
+    or never had them), after the existing ones."""
+    have = set(session.scalars(select(GoodsCategory.name)))
+    order = session.scalar(select(func.max(GoodsCategory.sort_order))) or 0
+    for name in W.GOODS:
+        if name not in have:
+            order += 10
+            session.add(GoodsCategory(name=name, sort_order=order, created_by=actor, updated_by=actor))
+    session.flush()
 
 
 def _drop_indexes(conn: Connection) -> list[str]:

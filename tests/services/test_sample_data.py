@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from stationdesk.domain.categories import DEFAULT_CATEGORIES
+from stationdesk.domain.categories import DEFAULT_CATEGORIES, DEFAULT_GOODS_CATEGORIES
 from stationdesk.domain.credit_code import validate_credit_code
 from stationdesk.domain.deadlines import DEADLINE_RULES
+from stationdesk.domain.vocabulary import CaseChannel, CaseHandling, CaseOutcome, Satisfaction
+from stationdesk.services import sample_words as W
 from stationdesk.services.sample_data import (
     SCALES,
     SampleDataRefused,
@@ -23,11 +26,15 @@ from stationdesk.services.sample_data import (
 )
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.migrate import upgrade_to_head
-from stationdesk.store.models import MediationCase
-from stationdesk.store.types import day_to_int, int_to_day, stamp_to_int
+from stationdesk.store.models import FollowUp, MediationCase
+from stationdesk.store.types import code_converter, day_to_int, int_to_day, stamp_to_int
 
 TODAY = date(2026, 11, 24)
 DAY = day_to_int(TODAY)  # on SQLite a date column holds the integer YYYYMMDD
+# On SQLite a code column holds the code's position in its vocabulary; raw SQL compares those.
+SUCCESS = code_converter(MediationCase.outcome, "sqlite")(CaseOutcome.SUCCESS)
+PLATFORM = code_converter(MediationCase.channel, "sqlite")(CaseChannel.PLATFORM)
+PROVINCIAL = code_converter(MediationCase.deadline_rule, "sqlite")("provincial")
 SMALL = SampleScale("test", counties=3, stations=40, cases=3_000, years=3)
 BEIJING = 8 * 3600
 # Who-columns of the business records, entered by the county bureaus' staff: table -> (columns,
@@ -105,6 +112,11 @@ def test_demo_counts_match_the_scale(demo: tuple[Database, SampleSummary, list[A
     ):
         assert summary.counts[table] == _scalar(db, f"SELECT COUNT(*) FROM {table}") > 0, table
     assert _scalar(db, "SELECT COUNT(*) FROM category") == len(DEFAULT_CATEGORIES)
+    assert (
+        summary.counts["goods_category"]
+        == _scalar(db, "SELECT COUNT(*) FROM goods_category")
+        == len(DEFAULT_GOODS_CATEGORIES)
+    )
     assert summary.seconds > 0
 
 
@@ -214,19 +226,20 @@ def test_cases_are_consistent(demo: tuple[Database, SampleSummary, list[Any]]) -
     assert (
         _scalar(db, "SELECT COUNT(*) FROM mediation_case WHERE due_on IS NULL OR due_on <= received_on") == 0
     )
-    assert {rule for (rule,) in _rows(db, "SELECT DISTINCT deadline_rule FROM mediation_case")} == {
-        "provincial"
-    }
+    assert _rows(db, "SELECT DISTINCT deadline_rule FROM mediation_case") == [(PROVINCIAL,)]
+    with db.reading() as session:
+        assert set(session.scalars(select(MediationCase.deadline_rule).distinct())) == {"provincial"}
     assert "provincial" in DEADLINE_RULES
     open_share = _scalar(db, "SELECT COUNT(*) FROM mediation_case WHERE outcome IS NULL") / n
     assert 0.005 < open_share < 0.05
-    success = _scalar(db, "SELECT COUNT(*) FROM mediation_case WHERE outcome = 'success'") / n
+    success = _scalar(db, f"SELECT COUNT(*) FROM mediation_case WHERE outcome = {SUCCESS}") / n
     assert 0.7 < success < 0.9
     on_time = _scalar(db, "SELECT AVG(closed_on <= due_on) FROM mediation_case WHERE closed_on IS NOT NULL")
     assert 0.85 < on_time < 0.99
     assert (
         _scalar(
-            db, "SELECT COUNT(*) FROM mediation_case WHERE outcome != 'success' AND amount_recovered_fen != 0"
+            db,
+            f"SELECT COUNT(*) FROM mediation_case WHERE outcome != {SUCCESS} AND amount_recovered_fen != 0",
         )
         == 0
     )
@@ -244,7 +257,7 @@ def test_cases_are_consistent(demo: tuple[Database, SampleSummary, list[Any]]) -
         _scalar(
             db,
             "SELECT COUNT(*) FROM first_payout p JOIN mediation_case m ON m.id = p.case_id "
-            "WHERE m.outcome != 'success' OR NOT m.first_payout",
+            f"WHERE m.outcome != {SUCCESS} OR NOT m.first_payout",
         )
         == 0
     )
@@ -255,7 +268,7 @@ def test_platform_cases_carry_a_12315_work_order_number(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
     db = demo[0]
-    refs = _rows(db, "SELECT platform_ref, received_on FROM mediation_case WHERE channel = 'platform'")
+    refs = _rows(db, f"SELECT platform_ref, received_on FROM mediation_case WHERE channel = {PLATFORM}")
     assert len(refs) > 0.05 * SCALES["demo"].cases
     assert all(
         ref.startswith(f"JS{received}") and len(ref) <= 16 and ref[2:].isdigit() for ref, received in refs
@@ -263,7 +276,8 @@ def test_platform_cases_carry_a_12315_work_order_number(
     assert len({ref for ref, _received in refs}) == len(refs)
     assert (
         _scalar(
-            db, "SELECT COUNT(*) FROM mediation_case WHERE channel != 'platform' AND platform_ref IS NOT NULL"
+            db,
+            f"SELECT COUNT(*) FROM mediation_case WHERE channel != {PLATFORM} AND platform_ref IS NOT NULL",
         )
         == 0
     )
@@ -305,6 +319,46 @@ def test_dates_and_times_are_stored_compactly_and_read_back(
         assert stamp_to_int(case.created_at) == _scalar(
             db, "SELECT created_at FROM mediation_case WHERE id = 1"
         )
+
+
+def test_codes_and_goods_categories_are_stored_as_small_integers_and_read_back(
+    demo: tuple[Database, SampleSummary, list[Any]],
+) -> None:
+    db = demo[0]
+    types = _rows(
+        db,
+        "SELECT DISTINCT typeof(channel), typeof(handling), typeof(deadline_rule), typeof(goods_category_id) "
+        "FROM mediation_case",
+    )
+    assert types == [("integer", "integer", "integer", "integer")]
+    for table, column in (("mediation_case", "outcome"), ("follow_up", "satisfaction")):  # NULL: none yet
+        assert set(_rows(db, f"SELECT DISTINCT typeof({column}) FROM {table}")) == {("integer",), ("null",)}
+    # Every code the generator writes, and nothing else, as positions of the column's vocabulary.
+    for table, column, vocabulary in (
+        ("mediation_case", "channel", CaseChannel),
+        ("mediation_case", "handling", CaseHandling),
+        ("mediation_case", "outcome", CaseOutcome),
+        ("follow_up", "satisfaction", Satisfaction),
+    ):
+        stored = _rows(db, f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")
+        assert {v for (v,) in stored} == set(range(len(vocabulary))), column
+    # Goods categories: every case points at one the stations' hosts are complained about.
+    names = dict(_rows(db, "SELECT id, name FROM goods_category"))
+    used = {names[g] for (g,) in _rows(db, "SELECT DISTINCT goods_category_id FROM mediation_case")}
+    assert used == set(W.GOODS) and set(W.GOODS) <= set(DEFAULT_GOODS_CATEGORIES)
+    with db.reading() as session:
+        case = session.scalars(
+            select(MediationCase).where(MediationCase.channel == CaseChannel.PLATFORM.value).limit(1)
+        ).one()
+        assert case.channel == "platform" and case.platform_ref
+        assert case.handling in set(CaseHandling) and case.deadline_rule == "provincial"
+        assert case.goods_category is not None and case.goods_category.name in W.GOODS
+        moods = set(session.scalars(select(FollowUp.satisfaction).distinct()))
+        assert moods == {None, *Satisfaction}
+        successful = session.scalar(
+            select(MediationCase.id).where(MediationCase.outcome == CaseOutcome.SUCCESS.value).limit(1)
+        )
+        assert successful is not None
 
 
 def test_consultations_are_period_tallies(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
@@ -356,7 +410,7 @@ def test_records_are_entered_by_the_county_staff(demo: tuple[Database, SampleSum
         == 0
     )
     # Reference rows carry the actor.
-    for table in ("category", "county", "street", "office"):
+    for table in ("category", "goods_category", "county", "street", "office"):
         assert _rows(db, f"SELECT DISTINCT created_by, updated_by FROM {table}") == [
             ("示例数据", "示例数据")
         ], table
@@ -365,7 +419,7 @@ def test_records_are_entered_by_the_county_staff(demo: tuple[Database, SampleSum
 def test_the_actor_enters_only_reference_rows(make_db: Callable[[str], Database]) -> None:
     db = make_db("t.sqlite")
     generate_sample(db, SMALL, today=TODAY, actor="管理员")
-    for table in ("category", "county", "street", "office"):
+    for table in ("category", "goods_category", "county", "street", "office"):
         assert _rows(db, f"SELECT DISTINCT created_by, updated_by FROM {table}") == [("管理员", "管理员")], (
             table
         )
@@ -456,7 +510,7 @@ def test_cancelling_leaves_the_database_empty(make_db: Callable[[str], Database]
 
     with pytest.raises(SampleGenerationCancelled):
         generate_sample(db, SMALL, today=TODAY, should_cancel=should_cancel)
-    for table in ("station", "county", "mediation_case", "category"):
+    for table in ("station", "county", "mediation_case", "category", "goods_category"):
         assert _scalar(db, f"SELECT COUNT(*) FROM {table}") == 0, table
     # The connection went back to the pool as it was: a full run still succeeds.
     assert _scalar(db, "PRAGMA cache_size") == cache_size
@@ -484,6 +538,23 @@ def test_existing_counties_are_reused(make_db: Callable[[str], Database]) -> Non
         )
         > 0
     )
+
+
+def test_goods_categories_a_bureau_renamed_are_added_for_the_sample(
+    make_db: Callable[[str], Database],
+) -> None:
+    db = make_db("t.sqlite")
+    with db.engine.begin() as conn:  # a bureau's own list: 食品 renamed, nothing else
+        stamp = stamp_to_int(datetime(2025, 1, 2, 3, 4, 5))
+        conn.exec_driver_sql(
+            "INSERT INTO goods_category (name, sort_order, active, created_at, created_by, updated_at, "
+            f"updated_by, version) VALUES ('食品饮料', 10, 1, {stamp}, '管理员', {stamp}, '管理员', 1)"
+        )
+    summary = generate_sample(db, SMALL, today=TODAY)
+    assert summary.counts["goods_category"] == len(W.GOODS)  # the list was not seeded: it had a row
+    names = {name for (name,) in _rows(db, "SELECT name FROM goods_category")}
+    assert names == {"食品饮料", *W.GOODS}
+    assert _scalar(db, "SELECT COUNT(*) FROM mediation_case WHERE goods_category_id IS NULL") == 0
 
 
 def test_rejects_more_counties_than_the_province_has(make_db: Callable[[str], Database]) -> None:
