@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from report import print_table  # noqa: E402
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:
@@ -144,10 +147,7 @@ def main() -> None:
     size_mb = args.db.stat().st_size / 1e6
     rows.append(("database file", f"{size_mb:.0f} MB", "≤ 200 MB per 1M cases"))
 
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'measure'.ljust(width)}  {'median':>10}  target")
-    for name, value, target in rows:
-        print(f"{name.ljust(width)}  {value:>10}  {target}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -33,6 +34,7 @@ def main() -> None:
 
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
+    from report import print_table
 
     from stationdesk.config import sqlite_url
     from stationdesk.store.database import Database, make_engine
@@ -99,10 +101,7 @@ def main() -> None:
         opened.append(timed(open_page))
     rows.append(("open a station page (form + history)", statistics.median(opened), "< 200 ms"))
 
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'measure'.ljust(width)}  {'median':>9}  target")
-    for name, ms, target in rows:
-        print(f"{name.ljust(width)}  {ms:7.0f} ms  {target}")
+    print_table([(name, f"{ms:.0f} ms", target) for name, ms, target in rows])
 
 
 if __name__ == "__main__":
