@@ -7,6 +7,7 @@ what was typed, so the user can find it.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -35,12 +36,6 @@ def parse_user_date(text: str) -> date | None:
 
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier (clamped to the month's last day)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -235,6 +235,8 @@ class RegisterPage(QWidget):
         return self._filter != StationFilter(include_removed=self._filter.include_removed)
 
     def _apply_filters(self) -> None:
+        months = self.activity.currentData() or 0
+        cutoff = months_before(self._today, abs(months)) if months else None
         self._filter = replace(
             self._filter,
             text=self.search.text().strip(),
@@ -242,9 +244,8 @@ class RegisterPage(QWidget):
             street_id=self.street.currentData(),
             category_id=self.category.currentData(),
             form=self.form.currentData(),
-            active_since=months_before(self._today, months) if (months := self.activity.currentData() or 0) > 0
-            else None,
-            quiet_since=months_before(self._today, -months) if months < 0 else None,
+            active_since=cutoff if months > 0 else None,
+            quiet_since=cutoff if months < 0 else None,
             level=self.level.currentData(),
             status=self.status.currentData(),
             include_removed=self.show_removed.isChecked(),

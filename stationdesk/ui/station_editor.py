@@ -277,12 +277,16 @@ class StationEditor(QWidget):
             return
         self._fields[key].touched = True
         self.validate()
-        if key in ("name", "address", "host_credit_code", "category_id"):
-            self.identity_edited.emit()
 
     def _left(self, key: str) -> None:
+        """Leaving a field (or picking in a combo): also the moment to look for duplicates,
+        once per field rather than one query per keystroke."""
+        if not self._ready:
+            return
         self._fields[key].touched = True
         self.validate()
+        if key in ("name", "address", "host_credit_code", "category_id"):
+            self.identity_edited.emit()
 
     def show_all_problems(self) -> None:
         self._show_all = True
