@@ -45,6 +45,7 @@ CASE_COLUMNS = (
     "amount_recovered_fen",
     "difficult",
     "first_payout",
+    "payout_eligible",
     "due_on",
     "deadline_rule",
 )
@@ -214,7 +215,7 @@ class Activity:
             else:
                 k = _CLOSE_DAYS[int(rnd() * n_close)]
                 closed = o if k == 0 else workdays[after[i] + k - 1]
-            outcome, recovered, paid = None, 0, False
+            outcome, recovered, paid, eligible = None, 0, False, False
             if closed > today or (o > recent and rnd() < 0.4) or rnd() < 0.0005:
                 closed_value, updated, closer = None, created, clerk
             else:
@@ -234,6 +235,8 @@ class Activity:
                     recovered = amount if rnd() < 0.5 else int(amount * (0.3 + 0.7 * rnd())) // 100 * 100
                     if scheme and o >= scheme_from and not difficult and rnd() < FIRST_PAYOUT:
                         balance, paid, recovered = self._payout(plan, case_id, o, recovered, balance, pending)
+                        # A qualifying claim the fund could not cover still counts as eligible.
+                        eligible = True
                 if rnd() < FOLLOW_UP:
                     visited = workdays[after[closed - base] + int(rnd() * 6)]
                     if visited <= today:
@@ -286,6 +289,7 @@ class Activity:
                     recovered,
                     difficult,
                     paid,
+                    eligible,
                     due_on,
                     rule,
                     created,

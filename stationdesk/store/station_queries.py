@@ -13,8 +13,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.vocabulary import StationStatus
-from stationdesk.store.figures import CaseCounts, last_case_dates, station_case_counts
+from stationdesk.store.figures import last_case_dates, station_case_counts
 from stationdesk.store.models import Category, Consultation, County, MediationCase, Station, Street
 
 _s = Station.__table__.c
@@ -59,7 +60,7 @@ class StationRow:
     address: str
     established_on: date | None
     updated_by: str
-    figures: CaseCounts
+    figures: StationFigures
     last_case_on: date | None
 
 
@@ -189,7 +190,7 @@ def station_rows(session: Session, ids: Sequence[int], year: int) -> dict[int, S
     last = last_case_dates(session, ids)
     return {
         row.id: StationRow(
-            **row._asdict(), figures=counts.get(row.id) or CaseCounts(row.id), last_case_on=last.get(row.id)
+            **row._asdict(), figures=counts.get(row.id) or StationFigures(row.id), last_case_on=last.get(row.id)
         )
         for row in session.execute(query)
     }

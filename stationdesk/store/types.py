@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String
+from sqlalchemy import BigInteger, Date, DateTime, Integer, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -152,6 +152,11 @@ class Code(TypeDecorator[str]):
         if not 0 <= position < len(self.codes):
             raise ValueError(f"stored code position {position} is not in {self.codes!r}")
         return self.codes[position]
+
+
+# Money in fen. PostgreSQL's INTEGER stops at 21 million yuan, short of the 8-digit amounts the
+# rules allow, so it gets BIGINT there; SQLite's INTEGER already holds 64 bits.
+Fen = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utc_now() -> datetime:

@@ -193,7 +193,7 @@ def test_station_figures_count_codes_stored_as_positions(db: Database) -> None:
     with db.reading() as session:
         counts = station_case_counts(session, date(2026, 1, 1), date(2026, 12, 31))[station_id]
     assert (counts.received, counts.closed, counts.self_mediated) == (6, 5, 3)
-    assert (counts.successful, counts.failed, counts.terminated, counts.last_received) == (2, 1, 1, day)
+    assert (counts.successful, counts.failed, counts.terminated, counts.last_case_on) == (2, 1, 1, day)
 
 
 def test_an_unknown_code_is_refused_and_nothing_is_stored(db: Database) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stationdesk.store.base import Base, Tracked
-from stationdesk.store.types import utc_now
+from stationdesk.store.types import Fen, utc_now
 
 
 class County(Tracked, Base):
@@ -94,7 +94,7 @@ class Station(Tracked, Base):
     established_on: Mapped[date | None] = mapped_column()
     plaque_on: Mapped[date | None] = mapped_column()
     first_payout_scheme: Mapped[bool] = mapped_column(Boolean, default=False)
-    fund_committed_fen: Mapped[int] = mapped_column(Integer, default=0)
+    fund_committed_fen: Mapped[int] = mapped_column(Fen, default=0)
     first_question_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     paired_counsel: Mapped[str] = mapped_column(String(100), default="")
     facilities: Mapped[dict[str, Any]] = mapped_column(default=dict)
