@@ -7,6 +7,8 @@ a short apology with the log file's location.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class UserError(Exception):
     """A problem the user can fix. `message` is shown as is; `hint` says what to do next."""
@@ -19,6 +21,20 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}（{self.hint}）" if self.hint else self.message
+
+
+class ValidationFailed(UserError):
+    """A form, command or row has problems; `problems` maps each field name to its message.
+
+    The message names the first few fields by their Chinese labels (`labels`), so a command line
+    or a log shows what to fix even where the fields are not on screen.
+    """
+
+    def __init__(self, problems: Mapping[str, str], labels: Mapping[str, str] | None = None) -> None:
+        labels = labels or {}
+        first = "；".join(f"{labels.get(k, k)}：{v}" for k, v in list(problems.items())[:3])
+        super().__init__(f"有 {len(problems)} 处需要修改：{first}")
+        self.problems = dict(problems)
 
 
 class ConflictError(UserError):

@@ -30,21 +30,12 @@ from stationdesk.domain.station_rules import (
 )
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import HistoryKind, StationLevel, StationStatus
-from stationdesk.errors import ConflictError, UserError
+from stationdesk.errors import ConflictError, UserError, ValidationFailed
 from stationdesk.services import audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog, Category, County, Office, Station, StatusHistory, Street
 
 DRAFT_FIELDS = [f.name for f in fields(StationDraft)]
-
-
-class ValidationFailed(UserError):
-    """The draft has problems; `problems` maps each field to its Chinese message."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        first = "；".join(f"{FIELD_LABELS.get(k, k)}：{v}" for k, v in list(problems.items())[:3])
-        super().__init__(f"有 {len(problems)} 处需要修改：{first}")
-        self.problems = problems
 
 
 class StationConflict(ConflictError):
@@ -196,7 +187,7 @@ def _validated(session: Session, draft: StationDraft, today: date, exclude_id: i
         if clash is not None:
             problems["code"] = f"站点编号 {draft.code} 已被“{clash}”使用"
     if problems:
-        raise ValidationFailed(problems)
+        raise ValidationFailed(problems, FIELD_LABELS)
     return draft
 
 
@@ -329,7 +320,7 @@ def change_station_status(
         station = _get(session, station_id)
         problems = validate_change_request(reason, effective_on, today, station.established_on)
         if problems:
-            raise ValidationFailed(problems)
+            raise ValidationFailed(problems, FIELD_LABELS)
         assert effective_on is not None
         try:
             change = plan_change(action, StationStatus(station.status), StationLevel(station.level))

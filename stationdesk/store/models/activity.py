@@ -56,6 +56,9 @@ class MediationCase(Tracked, Base):
             "closed_on",
             "due_on",
         ),
+        # The global case list sorts and filters by receipt date; "today's follow-ups" by closing date.
+        Index("ix_case_received", "received_on"),
+        Index("ix_case_closed", "closed_on"),
         # Open cases only (a few percent): the overdue list without indexing every closed case.
         Index(
             "ix_case_open_due",

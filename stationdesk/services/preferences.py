@@ -1,0 +1,66 @@
+"""Settings shared by every PC on the database (the `setting` table), and the work calendar.
+
+Why in the database and not in QSettings: the chosen deadline rule or whether 基本满意 counts as
+satisfied must be the same for everyone who enters cases, or two PCs would compute different due
+dates and rates. Values are JSON; every key has its default here, the one place it is decided.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stationdesk.domain.deadlines import DEADLINE_RULES, DEFAULT_RULE
+from stationdesk.domain.workcalendar import WorkCalendar
+from stationdesk.errors import UserError
+from stationdesk.services import audit
+from stationdesk.store.database import Database
+from stationdesk.store.models import HolidayOverride, Setting
+
+DEFAULTS: dict[str, Any] = {
+    # Which named deadline rule set new cases use (domain.deadlines.DEADLINE_RULES).
+    "deadline_rule": DEFAULT_RULE,
+    # 回访满意率: whether "基本满意" counts as satisfied (domain brief: a setting, default yes).
+    "satisfaction_counts_basic": True,
+    # How many recently closed cases "today's follow-ups" proposes (seeds: 5–10 a day).
+    "daily_follow_ups": 10,
+}
+
+
+def read(session: Session, key: str) -> Any:
+    """The setting's value, or its default when never set."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    stored = session.scalar(select(Setting.value).where(Setting.key == key))
+    return DEFAULTS[key] if stored is None else json.loads(stored)
+
+
+def get(db: Database, key: str) -> Any:
+    with db.reading() as session:
+        return read(session, key)
+
+
+def put(db: Database, key: str, value: Any, actor: str) -> None:
+    """Change a shared setting; the change is audited like any business write."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    if key == "deadline_rule" and value not in DEADLINE_RULES:
+        raise UserError(f"未知的期限规则“{value}”")
+    with db.writing() as session:
+        row = session.get(Setting, key)
+        old = DEFAULTS[key] if row is None else json.loads(row.value)
+        if row is None:
+            row = Setting(key=key)
+            session.add(row)
+        row.value = json.dumps(value, ensure_ascii=False)
+        row.updated_by = actor
+        audit.record(session, actor, "update", "setting", None, old={key: old}, new={key: value})
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    """The official calendar with the administrator's overrides (which always win)."""
+    overrides = {day: work for day, work in session.execute(select(HolidayOverride.day, HolidayOverride.is_workday))}
+    return WorkCalendar(overrides)
