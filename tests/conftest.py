@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -105,3 +106,105 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_exit_status)
+
+
+# --- Activity builders (cases, payouts, follow-ups): data made through the services -------------
+
+CLERK = "李明"  # who enters data in the activity tests (谁录入谁负责)
+
+
+class Desk:
+    """Builds stations, cases, fund movements, payouts and follow-ups through the services, as a
+    user would, so the tests see exactly what the application stores."""
+
+    def __init__(self, db: Database) -> None:
+        from sqlalchemy import select
+
+        from stationdesk.services import jurisdictions
+        from stationdesk.store.models import Category, GoodsCategory
+
+        self.db = db
+        self.county_id = jurisdictions.add_county(db, "320402", "天宁区", CLERK, city="常州市")
+        self.other_county_id = jurisdictions.add_county(db, "320404", "钟楼区", CLERK, city="常州市")
+        with db.reading() as s:
+            self.category_id = s.scalar(select(Category.id).where(Category.code == "supermarket"))
+            self.goods_category_ids = list(s.scalars(select(GoodsCategory.id).order_by(GoodsCategory.id)))
+        self._sequence = 0
+
+    def station(
+        self, name: str = "红梅超市消费维权服务站", *, scheme: bool = False, county_id: int | None = None
+    ) -> int:
+        from stationdesk.domain.station_rules import StationDraft
+        from stationdesk.services import stations
+
+        self._sequence += 1
+        county = county_id or self.county_id
+        draft = StationDraft(
+            code=f"{'320402' if county == self.county_id else '320404'}{self._sequence:04d}",
+            name=name,
+            category_id=self.category_id,
+            county_id=county,
+            host_name=f"{name}依托单位",
+            first_payout_scheme=scheme,
+            established_on=date(2019, 3, 15),
+        )
+        return stations.create_station(self.db, draft, CLERK, TODAY).id
+
+    def draft(self, station_id: int, received_on: date, **changes: Any) -> Any:
+        from stationdesk.domain.case_rules import CaseDraft
+
+        values: dict[str, Any] = {
+            "station_id": station_id,
+            "received_on": received_on,
+            "consumer_name": "张三丰",
+            "consumer_phone": "13812345678",
+            "operator_name": "红梅超市生鲜柜台",
+            "amount_disputed_fen": 30_000,
+        }
+        values.update(changes)
+        if values.get("outcome") is not None and "closed_on" not in changes:
+            values["closed_on"] = received_on
+        return CaseDraft(**values)
+
+    def case(self, station_id: int, received_on: date, *, actor: str = CLERK, **changes: Any) -> int:
+        """A case received on `received_on`; an `outcome` without `closed_on` closes it that day."""
+        from stationdesk.services import cases
+
+        return cases.add_case(self.db, self.draft(station_id, received_on, **changes), actor, TODAY).id
+
+    def fund(self, station_id: int, yuan: int, on: date = date(2026, 1, 5), kind: str = "deposit") -> int:
+        from stationdesk.services import payouts
+
+        return payouts.add_fund_entry(self.db, station_id, kind, on, yuan * 100, "", CLERK, TODAY)
+
+    def payout(self, station_id: int, case_id: int, yuan: int, on: date) -> int:
+        from stationdesk.domain.payout_rules import PayoutDraft
+        from stationdesk.services import payouts
+
+        return payouts.record_payout(self.db, station_id, PayoutDraft(case_id, on, yuan * 100), CLERK, TODAY).id
+
+    def follow_up(
+        self, case_id: int, on: date, satisfaction: str | None = "satisfied", *, reached: bool = True
+    ) -> int:
+        from stationdesk.domain.follow_up_rules import FollowUpDraft
+        from stationdesk.services import follow_ups
+
+        draft = FollowUpDraft(case_id, on, "王芳", reached, satisfaction)
+        return follow_ups.add_follow_up(self.db, draft, CLERK, TODAY)
+
+    def consultation(self, station_id: int, on: date, count: int = 1) -> int:
+        from stationdesk.services import consultations
+
+        return consultations.add_consultation(self.db, station_id, on, "预付卡退费", "当场解答", "王芳", count, CLERK, TODAY)
+
+    def count(self, model: Any) -> int:
+        from sqlalchemy import func, select
+
+        with self.db.reading() as s:
+            return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+def desk(db: Database) -> Desk:
+    """An empty database with two counties, ready for stations and their activity."""
+    return Desk(db)

@@ -28,4 +28,8 @@ def yuan_to_fen(text: str) -> int:
         raise ValueError(f"“{text}”不是有效的金额") from exc
     if not value.is_finite() or value < 0:
         raise ValueError(f"金额不能为负数或非数字：“{text}”")
+    # "1e30" parses but cannot be quantized to whole fen (decimal.InvalidOperation, not a
+    # ValueError): no real amount has more than 15 digits of yuan, so refuse it here by name.
+    if value.adjusted() >= 15:
+        raise ValueError(f"“{text}”数额过大，不是有效的金额")
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

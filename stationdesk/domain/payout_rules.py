@@ -85,10 +85,30 @@ def amount_problem(label: str, fen: int) -> str | None:
     return None
 
 
+def _dated_shortfall(label: str, day: date, amount_fen: int, available_fen: int | None) -> str | None:
+    """The fund holds enough today but not from `day` on: money deposited later cannot pay for an
+    earlier day, or the ledger, read in date order, would show a negative balance."""
+    if available_fen is None or amount_fen <= available_fen:
+        return None
+    return (
+        f"按资金台账，{day.isoformat()} 起可用余额只有 {format_yuan(max(available_fen, 0))} 元，"
+        f"不足 {format_yuan(amount_fen)} 元（资金在此日期之后才到位）；请核对{label}"
+    )
+
+
 def validate_payout(
-    draft: PayoutDraft, case: CaseFacts, station_id: int, balance_fen: int, today: date
+    draft: PayoutDraft,
+    case: CaseFacts,
+    station_id: int,
+    balance_fen: int,
+    today: date,
+    available_fen: int | None = None,
 ) -> dict[str, str]:
-    """Field → message for a payout recorded at `station_id` on `case`, the fund holding `balance_fen`."""
+    """Field → message for a payout recorded at `station_id` on `case`, the fund holding `balance_fen`.
+
+    `available_fen` is the lowest balance the ledger shows from the payout's date on (None: not
+    known, only the current balance is checked).
+    """
     problems: dict[str, str] = {}
     if case.station_id != station_id:
         problems["case_id"] = f"该案件属于站点“{case.station_name}”，不能记在本站点的先行赔付下"
@@ -109,6 +129,12 @@ def validate_payout(
             f"先行赔付资金余额不足：当前余额 {format_yuan(balance_fen)} 元，"
             f"本次赔付 {format_yuan(draft.amount_fen)} 元；请先补充资金"
         )
+    elif (
+        "paid_on" not in problems
+        and draft.paid_on is not None
+        and (message := _dated_shortfall("赔付日期", draft.paid_on, draft.amount_fen, available_fen))
+    ):
+        problems["paid_on"] = message
     if message := check_length("赔付方", draft.paid_by, 64) or bad_char_message("赔付方", draft.paid_by):
         problems["paid_by"] = message
     return problems
@@ -129,9 +155,18 @@ def validate_recovery(
 
 
 def validate_fund_entry(
-    kind: str, entry_on: date | None, amount_fen: int, memo: str, balance_fen: int, today: date
+    kind: str,
+    entry_on: date | None,
+    amount_fen: int,
+    memo: str,
+    balance_fen: int,
+    today: date,
+    available_fen: int | None = None,
 ) -> dict[str, str]:
-    """Field → message for a deposit, top-up or withdrawal entered on the ledger by hand."""
+    """Field → message for a deposit, top-up or withdrawal entered on the ledger by hand.
+
+    `available_fen` as for `validate_payout`: the lowest balance from `entry_on` on.
+    """
     problems: dict[str, str] = {}
     if kind not in {k.value for k in MANUAL_FUND_KINDS}:
         problems["kind"] = "资金台账只能手工登记存入、补充或退出；赔付和追偿请在赔付记录中登记"
@@ -141,6 +176,13 @@ def validate_fund_entry(
         problems["amount_fen"] = message
     elif FUND_SIGNS.get(kind, 1) < 0 and amount_fen > balance_fen:
         problems["amount_fen"] = f"退出金额不能超过当前余额（{format_yuan(balance_fen)} 元）"
+    elif (
+        FUND_SIGNS.get(kind, 1) < 0
+        and "entry_on" not in problems
+        and entry_on is not None
+        and (message := _dated_shortfall("日期", entry_on, amount_fen, available_fen))
+    ):
+        problems["entry_on"] = message
     if message := check_length("摘要", memo, 200) or bad_char_message("摘要", memo):
         problems["memo"] = message
     return problems

@@ -24,7 +24,7 @@ from stationdesk.domain.case_rules import (
     normalise_case,
     validate_case,
 )
-from stationdesk.domain.deadlines import DEADLINE_RULES, Urgency, due_date, urgency
+from stationdesk.domain.deadlines import DEADLINE_RULES, DueDate, Urgency, due_date, urgency
 from stationdesk.domain.masking import mask_name, mask_phone
 from stationdesk.domain.vocabulary import CaseOutcome, StationStatus
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
@@ -32,7 +32,7 @@ from stationdesk.services import audit, preferences
 from stationdesk.store import case_queries
 from stationdesk.store.case_queries import CaseFilter, CaseRow
 from stationdesk.store.database import Database
-from stationdesk.store.models import FirstPayout, GoodsCategory, MediationCase, Station
+from stationdesk.store.models import FirstPayout, FollowUp, GoodsCategory, MediationCase, Station
 
 __all__ = [
     "CaseConflict",
@@ -172,12 +172,24 @@ def _validated(session: Session, draft: CaseDraft, today: date) -> CaseDraft:
     return draft
 
 
+def _values(case: MediationCase) -> dict[str, Any]:
+    """Every field of a case as stored, personal data in full (never written to the audit trail)."""
+    return {name: getattr(case, name) for name in DRAFT_FIELDS} | {"due_on": case.due_on}
+
+
+def _masked(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` as the audit trail keeps them: the consumer's name and phone masked."""
+    masked = dict(values)
+    if "consumer_name" in masked:
+        masked["consumer_name"] = mask_name(masked["consumer_name"] or "")
+    if "consumer_phone" in masked:
+        masked["consumer_phone"] = mask_phone(masked["consumer_phone"] or "")
+    return masked
+
+
 def _snapshot(case: MediationCase) -> dict[str, Any]:
     """What the audit trail keeps of a case: every field, personal data masked."""
-    values = {name: getattr(case, name) for name in DRAFT_FIELDS} | {"due_on": case.due_on}
-    values["consumer_name"] = mask_name(values["consumer_name"] or "")
-    values["consumer_phone"] = mask_phone(values["consumer_phone"] or "")
-    return values
+    return _masked(_values(case))
 
 
 def _apply(case: MediationCase, draft: CaseDraft) -> None:
@@ -217,36 +229,52 @@ def update_case(
             raise CaseConflict(_detail(session, case))
         draft = _validated(session, draft, today)
         assert draft.received_on is not None
-        problems = _payout_constraints(session, case, draft)
+        problems = _record_constraints(session, case, draft)
         if problems:
             raise ValidationFailed(problems, FIELD_LABELS)
-        before = _snapshot(case)
+        before = _values(case)
         warnings: tuple[str, ...] = ()
         if draft.received_on != case.received_on or draft.difficult != case.difficult:
             due = due_date(case.deadline_rule, draft.received_on, draft.difficult, preferences.work_calendar(session))
             case.due_on, warnings = due.due_on, due.warnings
         _apply(case, draft)
-        old, new = audit.changed_fields(before, _snapshot(case))
+        # Compare the full values, mask only what is written: "张三" → "张四" masks to "张*" both
+        # times, and must still be saved with the editor's name and an audit row.
+        old, new = audit.changed_fields(before, _values(case))
         if new:
             case.updated_by = actor
             session.flush()
             audit.record(
-                session, actor, "update", "mediation_case", case.id, station_id=case.station_id, old=old, new=new
-            )
+                session, actor, "update", "mediation_case", case.id, station_id=case.station_id,
+                old=_masked(old), new=_masked(new),
+            )  # fmt: skip
         assert case.due_on is not None
         return SavedCase(case.id, case_number(case.id, case.received_on), case.version, case.due_on, warnings)
 
 
-def _payout_constraints(session: Session, case: MediationCase, draft: CaseDraft) -> dict[str, str]:
-    """A case with a first payout stays at its station and can only end in success."""
-    paid = session.scalar(select(func.count()).where(FirstPayout.case_id == case.id)) or 0
-    if not paid:
-        return {}
+def _record_constraints(session: Session, case: MediationCase, draft: CaseDraft) -> dict[str, str]:
+    """An edit must not leave a payout or a follow-up that the rules for adding them refuse.
+
+    A case with a first payout stays at its station, can only end in success and was received
+    no later than it was paid; a case that was called back stays closed, on or before the call.
+    """
     problems: dict[str, str] = {}
-    if draft.station_id != case.station_id:
-        problems["station_id"] = "该案件已有先行赔付记录，不能改到其他站点"
-    if draft.outcome is not None and draft.outcome != CaseOutcome.SUCCESS.value:
-        problems["outcome"] = "该案件已有先行赔付记录，处理结果只能是“调解成功”或暂不填写"
+    first_paid = session.scalar(select(func.min(FirstPayout.paid_on)).where(FirstPayout.case_id == case.id))
+    if first_paid is not None:
+        if draft.station_id != case.station_id:
+            problems["station_id"] = "该案件已有先行赔付记录，不能改到其他站点"
+        if draft.outcome is not None and draft.outcome != CaseOutcome.SUCCESS.value:
+            problems["outcome"] = "该案件已有先行赔付记录，处理结果只能是“调解成功”或暂不填写"
+        if draft.received_on is not None and draft.received_on > first_paid:
+            problems["received_on"] = f"该案件已于 {first_paid.isoformat()} 先行赔付，受理日期不能晚于赔付日期"
+    first_visit = session.scalar(select(func.min(FollowUp.visited_on)).where(FollowUp.case_id == case.id))
+    if first_visit is not None:
+        if draft.outcome is None:
+            problems.setdefault("outcome", f"该案件已于 {first_visit.isoformat()} 回访，不能改回未办结")
+        elif draft.closed_on is not None and draft.closed_on > first_visit:
+            problems.setdefault(
+                "closed_on", f"该案件已于 {first_visit.isoformat()} 回访，办结日期不能晚于回访日期"
+            )
     return problems
 
 
@@ -291,3 +319,34 @@ def goods_categories(db: Database) -> list[Choice]:
             .order_by(GoodsCategory.sort_order, GoodsCategory.id)
         ).all()
     return [Choice(*row) for row in rows]
+
+
+def preview_due_date(db: Database, received_on: date, difficult: bool, rule_code: str | None = None) -> DueDate:
+    """The due date the form shows while typing: the case's own rule, or the current setting for a
+    new case, with the shared work calendar."""
+    with db.reading() as session:
+        rule = rule_code or preferences.read(session, "deadline_rule")
+        return due_date(rule, received_on, difficult, preferences.work_calendar(session))
+
+
+@dataclass(frozen=True)
+class StationChoice:
+    id: int
+    code: str
+    name: str
+    in_scheme: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def station_choices(db: Database) -> list[StationChoice]:
+    """Stations a new case can be entered for (all but removed ones), by code."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(Station.id, Station.code, Station.name, Station.first_payout_scheme)
+            .where(Station.status != StationStatus.REMOVED.value)
+            .order_by(Station.code)
+        ).all()
+    return [StationChoice(*row) for row in rows]

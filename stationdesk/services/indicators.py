@@ -29,11 +29,12 @@ def station_indicators(
     includes it, else as of the day after the period.
     """
     as_of = today if start <= today <= end else None
+    # Read the ids once: a generator would be used up by the query and leave the zeros out.
+    ids = None if station_ids is None else list(station_ids)
     with db.reading() as session:
-        found = figures.station_figures(session, start, end, station_ids, as_of)
-    if station_ids is not None:
-        for station_id in station_ids:
-            found.setdefault(station_id, StationFigures(station_id))
+        found = figures.station_figures(session, start, end, ids, as_of)
+    for station_id in ids or ():
+        found.setdefault(station_id, StationFigures(station_id))
     return found
 
 

@@ -47,6 +47,24 @@ def _balance(session: Session, station_id: int) -> int:
     return int(total or 0)
 
 
+def _available_from(session: Session, station_id: int, day: date) -> int:
+    """What the fund can pay out on `day`: the lowest balance its ledger shows from the end of `day`
+    on, so that a back-dated payout or withdrawal never turns a line of the ledger negative."""
+    rows = session.execute(
+        select(FundEntry.entry_on, _signed)
+        .where(FundEntry.station_id == station_id)
+        .order_by(FundEntry.entry_on, FundEntry.id)
+    ).all()
+    balance, lowest = 0, None
+    for entry_on, signed in rows:
+        if entry_on > day and lowest is None:
+            lowest = balance
+        balance += int(signed)
+        if lowest is not None:
+            lowest = min(lowest, balance)
+    return balance if lowest is None else lowest
+
+
 def _station(session: Session, station_id: int, lock: bool = False) -> Station:
     query = select(Station).where(Station.id == station_id)
     station = session.scalar(query.with_for_update() if lock else query)
@@ -77,7 +95,8 @@ def record_payout(db: Database, station_id: int, draft: PayoutDraft, actor: str,
         facts = CaseFacts(owner.id, owner.name, station.first_payout_scheme, case_row.received_on, case_row.outcome)
         draft = PayoutDraft(draft.case_id, draft.paid_on, draft.amount_fen, normalise_text(draft.paid_by))
         balance = _balance(session, station_id)
-        problems = validate_payout(draft, facts, station_id, balance, today)
+        available = _available_from(session, station_id, draft.paid_on) if draft.paid_on else None
+        problems = validate_payout(draft, facts, station_id, balance, today, available)
         if problems:
             raise ValidationFailed(problems, PAYOUT_LABELS)
         assert draft.paid_on is not None
@@ -176,7 +195,8 @@ def add_fund_entry(
         station = _station(session, station_id, lock=True)
         memo = normalise_text(memo)
         balance = _balance(session, station_id)
-        problems = validate_fund_entry(kind, entry_on, amount_fen, memo, balance, today)
+        available = _available_from(session, station_id, entry_on) if entry_on else None
+        problems = validate_fund_entry(kind, entry_on, amount_fen, memo, balance, today, available)
         if problems:
             raise ValidationFailed(problems, PAYOUT_LABELS)
         assert entry_on is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 Row = TypeVar("Row")
 PAGE_SIZE = 200
@@ -33,6 +34,8 @@ class Column(Generic[Row]):
     numeric: bool = False
     sortable: bool = True
     tooltip: str = ""
+    # A colour name ("#b3261e") for the cell's text, or None for the default: overdue in red.
+    colour: Callable[[Row], str | None] | None = None
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
@@ -112,6 +115,10 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
             return column.text(row) if row is not None else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.alignment.value)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            row = self.row_object(index.row())
+            name = column.colour(row) if row is not None else None
+            return QColor(name) if name else None
         return None
 
     def headerData(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.register_page import RegisterPage
     from stationdesk.ui.tasks import TaskRunner
 
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._settings, self._runner, self._today, self._actor = settings, runner, today, actor
         self.register_page: RegisterPage | None = None
+        self.cases_page: CasesPage | None = None
+        self._cases_loaded = False
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -93,19 +96,35 @@ class MainWindow(QMainWindow):
 
     def attach_database(self, opened: OpenedDatabase) -> None:
         """Build the pages that read the database and load the station list."""
+        from stationdesk.ui.cases_page import CasesPage
         from stationdesk.ui.register_page import RegisterPage
 
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
-        old = self.pages.widget(0)
-        self.pages.insertWidget(0, page)
-        self.pages.removeWidget(old)
-        old.deleteLater()
-        self.pages.setCurrentIndex(self.nav.currentRow())
+        self._replace_page("register", page)
         self.register_page = page
+        self.cases_page = CasesPage(opened.db, self._runner, self._settings, self._today, self._actor)
+        self.cases_page.open_station.connect(page.open_station)
+        self._replace_page("cases", self.cases_page)
+        self.nav.currentRowChanged.connect(self._page_shown)
         self._total = opened.station_count
         page.reload()
         self.database_attached.emit()
+
+    def _replace_page(self, key: str, page: QWidget) -> None:
+        number = [k for k, _label in SECTIONS].index(key)
+        old = self.pages.widget(number)
+        self.pages.insertWidget(number, page)
+        self.pages.removeWidget(old)
+        old.deleteLater()
+        self.pages.setCurrentIndex(self.nav.currentRow())
+
+    def _page_shown(self, number: int) -> None:
+        """Pages other than the register load the first time they are shown."""
+        page = self.pages.widget(number)
+        if page is self.cases_page and not self._cases_loaded:
+            self._cases_loaded = True
+            self.cases_page.reload()
 
     def _show_count(self, shown: int) -> None:
         self.count_label.setText(f"显示 {shown:,} 个站点 ／ 库中共 {self._total:,} 个")
@@ -130,6 +149,8 @@ class MainWindow(QMainWindow):
         self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
         if self.register_page is not None:
             self.register_page.save_state()
+        if self.cases_page is not None:
+            self.cases_page.save_state()
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -281,7 +281,8 @@ class RegisterPage(QWidget):
             existing.raise_()
             existing.activateWindow()
             return existing
-        dialog = StationDialog(self._db, self._actor, self._today, station_id, parent=self)
+        dialog = StationDialog(self._db, self._actor, self._today, station_id, parent=self, runner=self._runner,
+                              settings=self._settings)
         dialog.saved.connect(self._on_station_saved)
         dialog.open_station.connect(self.open_station)
         dialog.change_status_requested.connect(lambda sid, d=dialog: self.change_status(sid, d))

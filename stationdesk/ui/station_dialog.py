@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,10 +26,14 @@ from stationdesk.services import stations
 from stationdesk.services.stations import StationConflict, StationDetail, ValidationFailed
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.cases_page import CasesPage
 from stationdesk.ui.conflict_dialog import ConflictDialog
+from stationdesk.ui.figures_panel import FiguresPanel
 from stationdesk.ui.station_editor import StationEditor
+from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.timefmt import local_time
 
+HISTORY_TAB = 5  # 基本信息, 调解记录, 先行赔付, 咨询记录, 年度复核, then 变更记录
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
 
 
@@ -58,10 +62,14 @@ class StationDialog(QDialog):
     change_status_requested = Signal(int)
 
     def __init__(self, db: Database, actor: str, today: date, station_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, runner: TaskRunner | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor, self._today = db, actor, today
+        self._runner = runner or TaskRunner(synchronous=True)
+        self._settings = settings or QSettings()
         self._detail: StationDetail | None = None
+        self.cases: CasesPage | None = None
         self.form = StationEditor(db, today, new=station_id is None)
         self.tabs = QTabWidget()
         scroll = QScrollArea()
@@ -112,12 +120,29 @@ class StationDialog(QDialog):
         status = StationStatus(detail.status).label
         self.who.setText(f"状态：{status}　录入：{detail.created_by}　最后修改：{detail.updated_by} "
                          f"{local_time(detail.updated_at)}")
-        while self.tabs.count() > 1:
-            self.tabs.removeTab(1)
-        for title in ("调解记录", "先行赔付", "年度复核"):
-            self.tabs.addTab(_pending_tab(title), title)
+        if self.cases is None:
+            self._add_activity_tabs(station_id)
+        else:
+            self.figures.reload()
+        if self.tabs.count() > HISTORY_TAB:
+            self.tabs.removeTab(HISTORY_TAB)
         self.history = history_table(stations.station_timeline(self._db, station_id))
         self.tabs.addTab(self.history, "变更记录")
+
+    def _add_activity_tabs(self, station_id: int) -> None:
+        """The station's cases (with its figures), payouts and fund, consultations; built once."""
+        self.figures = FiguresPanel(self._db, station_id, self._today)
+        self.cases = CasesPage(self._db, self._runner, self._settings, self._today, self._actor, station_id)
+        self.cases.case_saved.connect(lambda _id: self.figures.reload())
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.cases, 1)
+        self.tabs.addTab(page, "调解记录")
+        self.cases.reload()
+        for title in ("先行赔付", "咨询记录", "年度复核"):
+            self.tabs.addTab(_pending_tab(title), title)
 
     @property
     def station_id(self) -> int | None:

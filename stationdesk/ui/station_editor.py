@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -31,27 +30,7 @@ from stationdesk.domain.station_rules import StationDraft, normalise_draft, vali
 from stationdesk.domain.vocabulary import StationForm, StationLevel
 from stationdesk.services import jurisdictions, register
 from stationdesk.store.database import Database
-
-ERROR_STYLE = "color: #b3261e; font-size: 9pt;"
-
-
-class _Field:
-    """An input, its caption and the message label under it."""
-
-    def __init__(self, key: str, caption: str, widget: QWidget, required: bool = False) -> None:
-        self.key = key
-        self.widget = widget
-        self.caption = QLabel(f"{caption}{' *' if required else ''}")
-        self.caption.setBuddy(widget)
-        self.message = QLabel("")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        self.touched = False
-
-    def show_problem(self, text: str | None) -> None:
-        self.message.setText(text or "")
-        self.message.setVisible(bool(text))
+from stationdesk.ui.form_field import FormField
 
 
 class StationEditor(QWidget):
@@ -63,7 +42,7 @@ class StationEditor(QWidget):
     def __init__(self, db: Database, today: date, *, new: bool) -> None:
         super().__init__()
         self._db, self._today, self._new = db, today, new
-        self._fields: dict[str, _Field] = {}
+        self._fields: dict[str, FormField] = {}
         self._parse_problems: dict[str, str] = {}
         self._valid = False
         self._show_all = False
@@ -77,7 +56,7 @@ class StationEditor(QWidget):
     def _line(self, key: str, caption: str, required: bool = False, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(placeholderText=placeholder)
         edit.setObjectName(key)
-        self._add(_Field(key, caption, edit, required))
+        self._add(FormField(key, caption, edit, required))
         edit.textChanged.connect(lambda _t, k=key: self._edited(k))
         edit.editingFinished.connect(lambda k=key: self._left(k))
         return edit
@@ -85,11 +64,11 @@ class StationEditor(QWidget):
     def _combo(self, key: str, caption: str, required: bool = False) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(key)
-        self._add(_Field(key, caption, combo, required))
+        self._add(FormField(key, caption, combo, required))
         combo.currentIndexChanged.connect(lambda _i, k=key: (self._left(k), self._edited(k)))
         return combo
 
-    def _add(self, field: _Field) -> None:
+    def _add(self, field: FormField) -> None:
         self._fields[field.key] = field
 
     def _build(self) -> None:
@@ -137,7 +116,7 @@ class StationEditor(QWidget):
         self.notes.setPlaceholderText("备注")
         self.notes.setMaximumHeight(70)
         self.notes.textChanged.connect(lambda: self._edited("notes"))
-        self._add(_Field("notes", "备注", self.notes))
+        self._add(FormField("notes", "备注", self.notes))
         self._layout()
 
     def _layout(self) -> None:

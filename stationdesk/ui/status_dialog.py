@@ -29,7 +29,7 @@ from stationdesk.errors import UserError
 from stationdesk.services import stations
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
-from stationdesk.ui.station_editor import ERROR_STYLE
+from stationdesk.ui.form_field import ERROR_STYLE
 
 
 class StatusDialog(QDialog):

@@ -1,0 +1,266 @@
+"""调解记录: the case list — all stations' (the main window's page) or one station's (its tab).
+
+Same behaviour as the register: search as you type, filters, SQL sorting, a lazy list that reads a
+page of rows at a time, the header layout remembered. Open cases past their due date show in red
+and the "只看逾期" switch lists every overdue case across all stations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stationdesk.domain.dates import months_before
+from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome
+from stationdesk.services import cases, register
+from stationdesk.services.cases import CaseFilter, CaseRow
+from stationdesk.store.case_queries import CLOSED, OPEN
+from stationdesk.store.database import Database
+from stationdesk.ui import dialogs
+from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
+from stationdesk.ui.case_dialog import CaseDialog
+from stationdesk.ui.lazy_model import LazyTableModel
+from stationdesk.ui.lazy_table import LazyTable
+from stationdesk.ui.tasks import TaskContext, TaskRunner
+
+SEARCH_DELAY_MS = 150
+DUE_SOON = "due_soon"
+STATE_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("全部结果", None),
+    ("办理中", OPEN),
+    ("即将到期", DUE_SOON),
+    ("已办结", CLOSED),
+    *((outcome.label, outcome.value) for outcome in CaseOutcome),
+)
+
+
+def period_choices(today: date) -> list[tuple[str, tuple[date | None, date | None]]]:
+    """The receipt periods offered: this and last year, recent months, everything."""
+    return [
+        (f"{today.year}年", (date(today.year, 1, 1), date(today.year, 12, 31))),
+        (f"{today.year - 1}年", (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))),
+        ("近3个月", (months_before(today, 3), None)),
+        ("近12个月", (months_before(today, 12), None)),
+        ("全部年份", (None, None)),
+    ]
+
+
+class CasesPage(QWidget):
+    """The case list. With `station_id` it is that station's tab (no station columns or filters).
+
+    Emits `counts_changed(shown)` after each reload and `open_station(id)` from the row menu.
+    """
+
+    counts_changed = Signal(int)
+    loaded = Signal()
+    open_station = Signal(int)
+    case_saved = Signal(int)
+    payout_requested = Signal(int, int)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: TaskRunner,
+        settings: QSettings,
+        today: date,
+        actor: str,
+        station_id: int | None = None,
+    ) -> None:
+        super().__init__()
+        self._db, self._runner, self._settings = db, runner, settings
+        self._today, self._actor, self._station_id = today, actor, station_id
+        self._filter = CaseFilter(station_id=station_id)
+        self._loading = self._pending = False
+        self._select_after: int | None = None
+        self._open_dialogs: dict[int | None, CaseDialog] = {}
+        self.model: LazyTableModel[CaseRow] = LazyTableModel(
+            case_columns(today, with_station=station_id is None), self._fetch_rows
+        )
+        key = "station_cases/header" if station_id is not None else "cases/header"
+        self.table: LazyTable[CaseRow] = LazyTable(
+            self.model, settings, key, DEFAULT_HIDDEN, sort=("received_on", True)
+        )
+        self._build()
+        self._apply_filters(reload=False)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit(placeholderText="搜索案件编号、被投诉经营者、工单号、站点、消费者姓名或电话")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("输入即搜索（Ctrl+F）；消费者姓名需输入全名，电话至少7位数字")
+        self.period = QComboBox()
+        for label, bounds in period_choices(self._today):
+            self.period.addItem(label, bounds)
+        if self._station_id is not None:
+            self.period.setCurrentIndex(self.period.count() - 1)
+        self.county = QComboBox()
+        self.county.addItem("全部县区", None)
+        if self._station_id is None:
+            for choice in register.register_lookups(self._db).counties:
+                self.county.addItem(choice.name, choice.id)
+        self.county.setVisible(self._station_id is None)
+        self.state = QComboBox()
+        for label, value in STATE_CHOICES:
+            self.state.addItem(label, value)
+        self.handling = QComboBox()
+        self.handling.addItem("全部处理方式", None)
+        for handling in CaseHandling:
+            self.handling.addItem(handling.label, handling.value)
+        self.overdue = QCheckBox("只看逾期")
+        self.overdue.setToolTip("尚未办结且已超过应办结日期的案件（所有年份）")
+        self.new_button = QPushButton("新增案件")
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(lambda: self.open_case(None))
+        self.follow_button = QPushButton("今日回访…")
+        self.follow_button.setToolTip("近期办结、尚未回访的案件")
+        self.follow_button.clicked.connect(self.show_todays_follow_ups)
+        self.follow_button.setVisible(self._station_id is None)
+        self.count_label = QLabel("正在加载…")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for widget in (self.period, self.county, self.state, self.handling):
+            bar.addWidget(widget, 1)
+        bar.addWidget(self.overdue)
+        bar.addWidget(self.follow_button)
+        bar.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.period, self.county, self.state, self.handling):
+            combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.overdue.toggled.connect(lambda _b: self._apply_filters())
+        self.table.sort_requested.connect(lambda _k, _d: self.reload())
+        self.table.row_activated.connect(self.open_case)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        for label, shortcut, handler in (
+            ("新增案件", QKeySequence.StandardKey.New, lambda: self.open_case(None)),
+            ("查找", QKeySequence.StandardKey.Find, lambda: (self.search.setFocus(), self.search.selectAll())),
+        ):
+            action = QAction(label, self, shortcut=shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(handler)
+            self.addAction(action)
+
+    # -- filters and loading -----------------------------------------------------------------
+    def _apply_filters(self, reload: bool = True) -> None:
+        start, end = self.period.currentData() or (None, None)
+        overdue = self.overdue.isChecked()
+        state = self.state.currentData()
+        self.period.setEnabled(not overdue)
+        self._filter = replace(
+            self._filter,
+            text=self.search.text().strip(),
+            county_id=self.county.currentData(),
+            received_from=None if overdue else start,
+            received_to=None if overdue else end,
+            state=None if state == DUE_SOON else state,
+            due_by=self._today + timedelta(days=2) if state == DUE_SOON else None,
+            handling=self.handling.currentData(),
+            overdue_on=self._today if overdue else None,
+        )
+        if reload:
+            self.reload()
+
+    def _fetch_rows(self, ids: list[int]) -> dict[int, CaseRow]:  # type: ignore[override]
+        return cases.load_case_rows(self._db, ids)
+
+    def reload(self) -> None:
+        """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
+        if self._loading:
+            self._pending = True
+            return
+        self._loading = True
+        flt, key, desc = self._filter, self.table.sort_key or "received_on", self.table.descending
+        self.count_label.setText("正在查询…")
+
+        def job(_ctx: TaskContext) -> list[int]:
+            return cases.list_case_ids(self._db, flt, key, desc)
+
+        self._runner.run(job, on_done=self._show_ids, on_error=self._on_error)
+
+    def _show_ids(self, ids: list[int]) -> None:
+        self._loading = False
+        if self._pending:
+            self._pending = False
+            self.reload()
+            return
+        self.table.show_ids(ids, self._select_after)
+        self._select_after = None
+        self.count_label.setText(f"共 {len(ids):,} 件" + ("逾期未办结案件" if self.overdue.isChecked() else ""))
+        self.counts_changed.emit(len(ids))
+        self.loaded.emit()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._loading = False
+        self.count_label.setText("查询失败")
+        dialogs.show_error(self, exc, "loading cases")
+
+    # -- opening cases -----------------------------------------------------------------------
+    def open_case(self, case_id: int | None) -> CaseDialog:
+        """Open the case form (or bring it to the front); None opens a new, empty one."""
+        existing = self._open_dialogs.get(case_id)
+        if existing is not None and case_id is not None:
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = CaseDialog(self._db, self._actor, self._today, case_id, self._station_id, parent=self)
+        dialog.saved.connect(self._on_saved)
+        dialog.payout_requested.connect(self.payout_requested)
+        dialog.finished.connect(lambda _r, key=case_id: self._open_dialogs.pop(key, None))
+        self._open_dialogs[case_id] = dialog
+        dialog.show()
+        return dialog
+
+    def _on_saved(self, case_id: int) -> None:
+        self.model.invalidate()
+        self._select_after = case_id
+        self.case_saved.emit(case_id)
+        self.reload()
+
+    def show_todays_follow_ups(self) -> None:
+        from stationdesk.ui.follow_up_dialog import TodaysFollowUpsDialog
+
+        dialog = TodaysFollowUpsDialog(self._db, self._actor, self._today, self)
+        dialog.open_case.connect(self.open_case)
+        dialog.visited.connect(lambda _id: self.model.invalidate())
+        dialog.exec()
+
+    def _row_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        menu = QMenu(self)
+        if index.isValid():
+            row = self.model.row_object(index.row())
+            if row is not None:
+                menu.addAction("打开案件", lambda: self.open_case(row.id))
+                if self._station_id is None:
+                    menu.addAction("打开站点", lambda: self.open_station.emit(row.station_id))
+                menu.addSeparator()
+        menu.addAction("新增案件", lambda: self.open_case(None))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def current_case_id(self) -> int | None:
+        return self.table.current_id()
+
+    def save_state(self) -> None:
+        self.table.save_state()
