@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +27,7 @@ from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.lazy_model import LazyTableModel
+from stationdesk.ui.lazy_table import LazyTable
 from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
 from stationdesk.ui.station_dialog import StationDialog
 from stationdesk.ui.status_dialog import StatusDialog
@@ -62,7 +59,7 @@ class RegisterPage(QWidget):
         self._select_after_reload: int | None = None
         self.model: LazyTableModel[StationRow] = LazyTableModel(station_columns(self._year), self._fetch_rows)
         self._build(today)
-        self._restore_header()
+        self._sort_key, self._descending = self.table.sort_key, self.table.descending
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self, today: date) -> None:
@@ -106,25 +103,9 @@ class RegisterPage(QWidget):
         bar.addWidget(QLabel("统计年度"))
         bar.addWidget(self.year)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(False)  # sorting is done in SQL, see _on_sort
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
-        header.sortIndicatorChanged.connect(self._on_sort)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for number, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(number, column.width)
-            self.table.setColumnHidden(number, column.key in DEFAULT_HIDDEN)
+        self.table: LazyTable[StationRow] = LazyTable(
+            self.model, self._settings, HEADER_STATE_KEY, DEFAULT_HIDDEN, sort=("code", False)
+        )
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -139,17 +120,10 @@ class RegisterPage(QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.show_removed.toggled.connect(self._apply_filters)
         self.year.valueChanged.connect(self._on_year)
-        self.table.doubleClicked.connect(lambda index: self.open_station(self.model.id_at(index.row())))
+        self.table.row_activated.connect(self.open_station)
+        self.table.sort_requested.connect(self._on_sort)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
-        for shortcut, handler in (
-            (QKeySequence(Qt.Key.Key_Return), self._open_current),
-            (QKeySequence(Qt.Key.Key_Enter), self._open_current),
-        ):
-            action = QAction(self.table, shortcut=shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(handler)
-            self.table.addAction(action)
         new = QAction("新建站点", self, shortcut=QKeySequence.StandardKey.New)
         new.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new.triggered.connect(lambda: self.open_station(None))
@@ -212,13 +186,8 @@ class RegisterPage(QWidget):
             self._pending_reload = False
             self.reload()
             return
-        selected = self._select_after_reload or self.current_station_id()
+        self.table.show_ids(ids, self._select_after_reload)
         self._select_after_reload = None
-        scroll = self.table.verticalScrollBar().value()
-        self.model.set_ids(ids)
-        self.table.verticalScrollBar().setValue(scroll)
-        if selected is not None and (row := self.model.row_of(selected)) >= 0:
-            self.table.setCurrentIndex(self.model.index(row, 0))
         self.count_label.setText(
             f"共 {len(ids):,} 个站点" + ("（已按条件筛选）" if self._is_filtered() else "")
         )
@@ -252,12 +221,8 @@ class RegisterPage(QWidget):
         )
         self.reload()
 
-    def _on_sort(self, section: int, order: Qt.SortOrder) -> None:
-        column = self.model.columns[section]
-        if not column.sortable:
-            return
-        self._sort_key = column.key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+    def _on_sort(self, key: str, descending: bool) -> None:
+        self._sort_key, self._descending = key, descending
         self.reload()
 
     def _on_year(self, year: int) -> None:
@@ -269,11 +234,6 @@ class RegisterPage(QWidget):
             self.reload()
 
     # -- opening stations ---------------------------------------------------------------------
-    def _open_current(self) -> None:
-        station_id = self.current_station_id()
-        if station_id is not None:
-            self.open_station(station_id)
-
     def open_station(self, station_id: int | None) -> StationDialog:
         """Open the station page (or bring it to the front); None opens a new, empty one."""
         existing = self._open_dialogs.get(station_id)
@@ -316,32 +276,7 @@ class RegisterPage(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def current_station_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return self.model.id_at(index.row()) if index.isValid() else None
-
-    # -- columns, remembered ------------------------------------------------------------------
-    def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for number, column in enumerate(self.model.columns):
-            action = menu.addAction(column.header)
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(number))
-            action.toggled.connect(lambda shown, n=number: self._set_column_shown(n, shown))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
-
-    def _set_column_shown(self, number: int, shown: bool) -> None:
-        self.table.setColumnHidden(number, not shown)
-        self.save_state()
+        return self.table.current_id()
 
     def save_state(self) -> None:
-        self._settings.setValue(HEADER_STATE_KEY, self.table.horizontalHeader().saveState())
-
-    def _restore_header(self) -> None:
-        state: Any = self._settings.value(HEADER_STATE_KEY)
-        if state is not None:
-            self.table.horizontalHeader().restoreState(state)
-        header = self.table.horizontalHeader()
-        section = header.sortIndicatorSection()
-        if 0 <= section < len(self.model.columns) and self.model.columns[section].sortable:
-            self._sort_key = self.model.columns[section].key
-            self._descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self.table.save_state()

@@ -92,7 +92,7 @@ def test_hidden_columns_are_remembered(qtbot, demo_db, runner, qsettings) -> Non
     page = _page(qtbot, demo_db, runner, qsettings)
     col = _column(page, "county")
     assert not page.table.isColumnHidden(col)
-    page._set_column_shown(col, False)
+    page.table._set_column_shown(col, False)
     again = _page(qtbot, demo_db, runner, qsettings)
     assert again.table.isColumnHidden(col)
 
