@@ -208,3 +208,13 @@ class Desk:
 def desk(db: Database) -> Desk:
     """An empty database with two counties, ready for stations and their activity."""
     return Desk(db)
+
+
+@pytest.fixture(scope="module")
+def module_desk(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Iterator[Desk]:
+    """A Desk on a database shared by one module's tests: build a read-only fixture once."""
+    target = tmp_path_factory.mktemp("module") / "activity.sqlite"
+    shutil.copyfile(empty_template, target)
+    db = Database(make_engine(sqlite_url(target)))
+    yield Desk(db)
+    db.dispose()

@@ -43,12 +43,27 @@ def get(db: Database, key: str) -> Any:
         return read(session, key)
 
 
+# The most cases "today's follow-ups" may propose: a day's calls, not the whole register.
+MAX_DAILY_FOLLOW_UPS = 100
+
+
+def _check_value(key: str, value: Any) -> None:
+    """Refuse a value every PC would then fail to use (a rule that does not exist, "abc" cases a day)."""
+    if key == "deadline_rule" and value not in DEADLINE_RULES:
+        raise UserError(f"未知的期限规则“{value}”")
+    if key == "satisfaction_counts_basic" and not isinstance(value, bool):
+        raise UserError(f"“基本满意计入满意”只能是“是”或“否”，不能是“{value}”")
+    if key == "daily_follow_ups" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAILY_FOLLOW_UPS
+    ):
+        raise UserError(f"每天回访案件数应为 1 至 {MAX_DAILY_FOLLOW_UPS} 之间的整数，不能是“{value}”")
+
+
 def put(db: Database, key: str, value: Any, actor: str) -> None:
     """Change a shared setting; the change is audited like any business write."""
     if key not in DEFAULTS:
         raise KeyError(key)
-    if key == "deadline_rule" and value not in DEADLINE_RULES:
-        raise UserError(f"未知的期限规则“{value}”")
+    _check_value(key, value)
     with db.writing() as session:
         row = session.get(Setting, key)
         old = DEFAULTS[key] if row is None else json.loads(row.value)

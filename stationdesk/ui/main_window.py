@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from stationdesk.services.opening import OpenedDatabase
     from stationdesk.ui.cases_page import CasesPage
+    from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.register_page import RegisterPage
     from stationdesk.ui.tasks import TaskRunner
 
@@ -63,7 +64,8 @@ class MainWindow(QMainWindow):
         self._settings, self._runner, self._today, self._actor = settings, runner, today, actor
         self.register_page: RegisterPage | None = None
         self.cases_page: CasesPage | None = None
-        self._cases_loaded = False
+        self.payouts_page: PayoutsPage | None = None
+        self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
     def attach_database(self, opened: OpenedDatabase) -> None:
         """Build the pages that read the database and load the station list."""
         from stationdesk.ui.cases_page import CasesPage
+        from stationdesk.ui.payouts_page import PayoutsPage
         from stationdesk.ui.register_page import RegisterPage
 
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
@@ -106,6 +109,9 @@ class MainWindow(QMainWindow):
         self.cases_page = CasesPage(opened.db, self._runner, self._settings, self._today, self._actor)
         self.cases_page.open_station.connect(page.open_station)
         self._replace_page("cases", self.cases_page)
+        self.payouts_page = PayoutsPage(opened.db, self._runner, self._settings, self._today, self._actor)
+        self.payouts_page.open_station.connect(page.open_station)
+        self._replace_page("payouts", self.payouts_page)
         self.nav.currentRowChanged.connect(self._page_shown)
         self._total = opened.station_count
         page.reload()
@@ -122,9 +128,9 @@ class MainWindow(QMainWindow):
     def _page_shown(self, number: int) -> None:
         """Pages other than the register load the first time they are shown."""
         page = self.pages.widget(number)
-        if page is self.cases_page and not self._cases_loaded:
-            self._cases_loaded = True
-            self.cases_page.reload()
+        if page in (self.cases_page, self.payouts_page) and page not in self._loaded_pages:
+            self._loaded_pages.add(page)
+            page.reload()
 
     def _show_count(self, shown: int) -> None:
         self.count_label.setText(f"显示 {shown:,} 个站点 ／ 库中共 {self._total:,} 个")

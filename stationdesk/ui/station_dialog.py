@@ -28,7 +28,9 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.cases_page import CasesPage
 from stationdesk.ui.conflict_dialog import ConflictDialog
+from stationdesk.ui.consultation_tab import ConsultationTab
 from stationdesk.ui.figures_panel import FiguresPanel
+from stationdesk.ui.fund_tab import StationFundTab
 from stationdesk.ui.station_editor import StationEditor
 from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.timefmt import local_time
@@ -124,6 +126,7 @@ class StationDialog(QDialog):
             self._add_activity_tabs(station_id)
         else:
             self.figures.reload()
+            self.fund.reload()
         if self.tabs.count() > HISTORY_TAB:
             self.tabs.removeTab(HISTORY_TAB)
         self.history = history_table(stations.station_timeline(self._db, station_id))
@@ -141,8 +144,20 @@ class StationDialog(QDialog):
         layout.addWidget(self.cases, 1)
         self.tabs.addTab(page, "调解记录")
         self.cases.reload()
-        for title in ("先行赔付", "咨询记录", "年度复核"):
-            self.tabs.addTab(_pending_tab(title), title)
+        self.fund = StationFundTab(self._db, station_id, self._actor, self._today)
+        self.fund.changed.connect(self.figures.reload)
+        self.fund.changed.connect(self.cases.reload)  # the case list's 先行赔付 column
+        self.tabs.addTab(self.fund, "先行赔付")
+        self.consultations = ConsultationTab(self._db, station_id, self._actor, self._today)
+        self.consultations.changed.connect(self.figures.reload)
+        self.tabs.addTab(self.consultations, "咨询记录")
+        self.tabs.addTab(_pending_tab("年度复核"), "年度复核")
+        self.cases.payout_requested.connect(self._record_payout)
+
+    def _record_payout(self, _station_id: int, case_id: int) -> None:
+        """From a case form's 登记先行赔付…: the fund tab, with its payout dialog on that case."""
+        self.tabs.setCurrentWidget(self.fund)
+        self.fund.record_payout(case_id)
 
     @property
     def station_id(self) -> int | None:

@@ -163,3 +163,29 @@ def test_calendar_deadline_only_moves_past_rest_days(start: date, n: int) -> Non
     nominal = start + timedelta(days=n)
     assert end >= nominal
     assert not any(CAL.is_workday(nominal + timedelta(days=i)) for i in range((end - nominal).days))
+
+
+def test_seven_working_days_received_on_the_eve_of_national_day_2026() -> None:
+    # Wed 30 Sep: holiday 1–7 Oct; 8, 9, 10 (make-up Saturday), 12, 13, 14, 15 Oct.
+    assert due_date("provincial", date(2026, 9, 30), False, CAL).due_on == date(2026, 10, 15)
+
+
+@pytest.mark.parametrize("received", [date(2026, 2, 15), date(2026, 2, 17), date(2026, 2, 23)])
+def test_a_complaint_received_during_the_spring_festival_holiday_counts_from_the_first_working_day(
+    received: date,
+) -> None:
+    # 24, 25, 26, 27, 28 Feb (make-up Saturday), 2, 3 Mar.
+    assert due_date("provincial", received, False, CAL).due_on == date(2026, 3, 3)
+
+
+def test_sixty_days_ending_in_the_spring_festival_holiday_move_past_it() -> None:
+    received = date(2025, 12, 17)
+    assert received + timedelta(days=60) == date(2026, 2, 15)
+    assert due_date("provincial", received, difficult=True, cal=CAL).due_on == date(2026, 2, 24)
+
+
+def test_a_rest_day_override_moves_a_due_date_that_fell_on_it() -> None:
+    plain = due_date("provincial", date(2026, 3, 10), False, CAL).due_on
+    assert plain == date(2026, 3, 19)
+    closed_that_day = WorkCalendar({date(2026, 3, 19): False})
+    assert due_date("provincial", date(2026, 3, 10), False, closed_that_day).due_on == date(2026, 3, 20)
