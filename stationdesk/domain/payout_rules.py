@@ -9,6 +9,7 @@ each kind of movement is decided.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,6 +84,22 @@ def amount_problem(label: str, fen: int) -> str | None:
     if fen > MAX_AMOUNT_FEN:
         return f"{label}超过 8 位数（{format_yuan(fen)} 元），请核对"
     return None
+
+
+def lowest_balance_from(movements: Iterable[tuple[date, int]], day: date) -> int:
+    """What the fund can pay out on `day`: the lowest running balance its ledger shows from the end
+    of `day` on, so a back-dated payout or withdrawal never turns a later line negative.
+
+    `movements` are (date, signed fen) in ledger order (date, then entry).
+    """
+    balance, lowest = 0, None
+    for entry_on, signed in movements:
+        if entry_on > day and lowest is None:
+            lowest = balance
+        balance += signed
+        if lowest is not None:
+            lowest = min(lowest, balance)
+    return balance if lowest is None else lowest
 
 
 def _dated_shortfall(label: str, day: date, amount_fen: int, available_fen: int | None) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from stationdesk.domain.case_rules import EARLIEST_CASE_DATE
 from stationdesk.domain.text import bad_char_message, check_length, normalise_text
@@ -90,3 +90,14 @@ def consultations_of_station(db: Database, station_id: int, limit: int = 500) ->
             .limit(limit)
         ).all()  # fmt: skip
     return [ConsultationEntry(*row) for row in rows]
+
+
+def consultation_totals(db: Database, station_id: int) -> tuple[int, int]:
+    """How many records the station has and the consultations they add up to (for the total line)."""
+    with db.reading() as session:
+        records, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(Consultation.count), 0)).where(
+                Consultation.station_id == station_id
+            )
+        ).one()
+    return int(records), int(total)

@@ -23,6 +23,7 @@ from stationdesk.domain.payout_rules import (
     PAYOUT_LABELS,
     CaseFacts,
     PayoutDraft,
+    lowest_balance_from,
     validate_fund_entry,
     validate_payout,
     validate_recovery,
@@ -48,21 +49,13 @@ def _balance(session: Session, station_id: int) -> int:
 
 
 def _available_from(session: Session, station_id: int, day: date) -> int:
-    """What the fund can pay out on `day`: the lowest balance its ledger shows from the end of `day`
-    on, so that a back-dated payout or withdrawal never turns a line of the ledger negative."""
+    """The lowest balance the station's ledger shows from the end of `day` on (`lowest_balance_from`)."""
     rows = session.execute(
         select(FundEntry.entry_on, _signed)
         .where(FundEntry.station_id == station_id)
         .order_by(FundEntry.entry_on, FundEntry.id)
     ).all()
-    balance, lowest = 0, None
-    for entry_on, signed in rows:
-        if entry_on > day and lowest is None:
-            lowest = balance
-        balance += int(signed)
-        if lowest is not None:
-            lowest = min(lowest, balance)
-    return balance if lowest is None else lowest
+    return lowest_balance_from(((entry_on, int(signed)) for entry_on, signed in rows), day)
 
 
 def _station(session: Session, station_id: int, lock: bool = False) -> Station:
@@ -329,6 +322,7 @@ def payout_rows(
     end: date | None = None,
     unrecovered_only: bool = False,
     limit: int = 5000,
+    payout_id: int | None = None,
 ) -> list[PayoutRow]:
     """Payouts newest first, for a station or all (a province has a few thousand a year)."""
     query = (
@@ -351,6 +345,8 @@ def payout_rows(
         query = query.where(FirstPayout.paid_on <= end)
     if unrecovered_only:
         query = query.where(FirstPayout.recovered.is_(False))
+    if payout_id is not None:
+        query = query.where(FirstPayout.id == payout_id)
     with db.reading() as session:
         rows = session.execute(query).all()
     return [

@@ -117,8 +117,9 @@ class ConsultationTab(QWidget):
         """Re-read the station's most recent consultations (at most SHOWN_LIMIT) and the total."""
         rows = consultations.consultations_of_station(self._db, self._station_id, limit=SHOWN_LIMIT)
         self.model.set_rows(rows)
-        note = f"（只显示最近的 {SHOWN_LIMIT} 条）" if len(rows) >= SHOWN_LIMIT else ""
-        self.total.setText(f"记录 {len(rows):,} 条，合计 {sum(r.count for r in rows):,} 次{note}")
+        records, total = consultations.consultation_totals(self._db, self._station_id)
+        note = f"（列表只显示最近的 {SHOWN_LIMIT} 条）" if records > len(rows) else ""
+        self.total.setText(f"记录 {records:,} 条，合计 {total:,} 次{note}")
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         text = "；".join(f"{LABELS.get(key, key)}：{value}" for key, value in problems.items())

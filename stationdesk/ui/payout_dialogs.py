@@ -34,6 +34,7 @@ from stationdesk.domain.payout_rules import (
     PAYOUT_LABELS,
     CaseFacts,
     PayoutDraft,
+    lowest_balance_from,
     validate_fund_entry,
     validate_payout,
     validate_recovery,
@@ -227,19 +228,11 @@ def _parse_fen(key: str, label: str, edit: QLineEdit, parse_problems: dict[str, 
 
 
 def available_from(lines: Sequence[LedgerLine], day: date | None) -> int | None:
-    """The lowest balance the ledger shows from the end of `day` on (None without a day): what a
-    payout or withdrawal dated `day` may take without turning a later line negative. The same
-    reading of the ledger as the service's, on the lines the dialog has read."""
+    """What a payout or withdrawal dated `day` may take (None without a day): the service's reading
+    of the ledger (`lowest_balance_from`), on the lines the dialog has read."""
     if day is None:
         return None
-    balance, lowest = 0, None
-    for line in lines:
-        if line.entry_on > day and lowest is None:
-            lowest = balance
-        balance = line.balance_fen
-        if lowest is not None:
-            lowest = min(lowest, balance)
-    return balance if lowest is None else lowest
+    return lowest_balance_from(((line.entry_on, line.signed_fen) for line in lines), day)
 
 
 def _balance_text(ledger: FundLedger) -> str:
@@ -343,9 +336,8 @@ class PayoutDialog(FormDialog):
 
 
 def _find_payout(db: Database, payout_id: int) -> PayoutRow:
-    for row in payouts.payout_rows(db):
-        if row.id == payout_id:
-            return row
+    for row in payouts.payout_rows(db, payout_id=payout_id):
+        return row
     raise UserError(f"找不到赔付记录 {payout_id}", hint="请刷新列表")
 
 

@@ -175,3 +175,13 @@ def test_bad_fund_input_names_the_field(entry_on: date | None, fen: int, memo: s
 def test_a_payout_is_refused_exactly_when_it_exceeds_the_balance(amount: int, balance: int) -> None:
     problems = _payout(replace(PAYOUT, amount_fen=amount), balance=balance)
     assert ("amount_fen" in problems) == (amount > balance)
+
+
+def test_lowest_balance_from_a_day_is_what_a_back_dated_payout_may_take() -> None:
+    from stationdesk.domain.payout_rules import lowest_balance_from
+
+    ledger = [(date(2026, 1, 5), 10_000), (date(2026, 3, 1), -8_000), (date(2026, 5, 1), 5_000)]
+    assert lowest_balance_from(ledger, date(2026, 6, 1)) == 7_000, "after every movement: the balance"
+    assert lowest_balance_from(ledger, date(2026, 2, 1)) == 2_000, "the March payout must stay covered"
+    assert lowest_balance_from(ledger, date(2025, 12, 1)) == 0, "nothing deposited yet"
+    assert lowest_balance_from([], date(2026, 1, 1)) == 0

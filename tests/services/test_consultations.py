@@ -71,3 +71,13 @@ def test_a_consultation_at_an_unknown_station_is_a_user_error(desk: Any) -> None
     with pytest.raises(UserError, match="找不到编号为 999 的站点"):
         _add(desk, 999)
     assert desk.count(Consultation) == 0
+
+
+def test_totals_count_records_and_add_up_tallies(desk) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.services import consultations
+
+    station = desk.station()
+    desk.consultation(station, date(2026, 3, 1))
+    desk.consultation(station, date(2026, 3, 31), count=41)
+    assert consultations.consultation_totals(desk.db, station) == (2, 42)
+    assert consultations.consultation_totals(desk.db, desk.station("别的站")) == (0, 0)
