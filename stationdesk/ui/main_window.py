@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
     def _page_shown(self, number: int) -> None:
         """Pages other than the register load the first time they are shown."""
         page = self.pages.widget(number)
+        self.count_label.setVisible(page is self.register_page)
         if page in (self.cases_page, self.payouts_page) and page not in self._loaded_pages:
             self._loaded_pages.add(page)
             page.reload()

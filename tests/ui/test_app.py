@@ -93,3 +93,19 @@ def test_window_size_is_remembered(qtbot, runner, demo_db_path) -> None:  # type
     again = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
     qtbot.addWidget(again.window)
     assert (again.window.width(), again.window.height()) == (720, 520)
+
+
+def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    window = desk.window
+    assert window.cases_page is not None and window.payouts_page is not None
+    assert window.cases_page.model.rowCount() == 0, "nothing is read before the page is shown"
+    window.nav.setCurrentRow(1)
+    assert window.pages.currentWidget() is window.cases_page
+    assert window.cases_page.model.rowCount() > 100
+    assert not window.count_label.isVisible(), "the station count belongs to the register"
+    window.nav.setCurrentRow(2)
+    assert window.pages.currentWidget() is window.payouts_page
+    assert "笔" in window.payouts_page.totals.text()
