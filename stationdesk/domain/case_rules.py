@@ -163,7 +163,7 @@ def validate_case(draft: CaseDraft, today: date) -> dict[str, str]:
         value = getattr(draft, key)
         if message := check_length(label, value, limit) or bad_char_message(label, value):
             problems[key] = message
-    if draft.consumer_phone and (message := validate_phone(draft.consumer_phone)):
+    if draft.consumer_phone and (message := validate_phone(draft.consumer_phone, "消费者电话")):
         problems["consumer_phone"] = message
     for key in ("amount_disputed_fen", "amount_recovered_fen"):
         if message := _amount_problem(FIELD_LABELS[key], getattr(draft, key)):

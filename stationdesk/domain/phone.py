@@ -96,10 +96,10 @@ def normalise_phone(text: str) -> str:
     return SEPARATOR.join(split_phone_numbers(text))
 
 
-def _number_problem(number: str) -> str | None:
+def _number_problem(number: str, label: str) -> str | None:
     for ch in number:
         if not (ch.isascii() and (ch.isdigit() or ch in "-+")):
-            return f"联系电话含有非数字字符“{ch}”"
+            return f"{label}含有非数字字符“{ch}”"
     if is_valid_single_number(number):
         return None
     if _LOCAL_ONLY.fullmatch(number):
@@ -111,19 +111,20 @@ def _number_problem(number: str) -> str | None:
         return f"手机号码“{number}”的第2位应为3–9"
     if plain.startswith("0"):
         return f"固定电话“{number}”位数不对（区号3–4位，号码7–8位，如 0519-88881234）"
-    return f"联系电话“{number}”格式不正确（应为11位手机号、带区号的固定电话或400/800电话）"
+    return f"{label}“{number}”格式不正确（应为11位手机号、带区号的固定电话或400/800电话）"
 
 
-def validate_phone(text: str) -> str | None:
-    """None if every number in `text` is dialable, else a Chinese message naming the problem.
+def validate_phone(text: str, label: str = "联系电话") -> str | None:
+    """None if every number in `text` is dialable, else a Chinese message naming the problem and
+    the field (`label`: 联系电话, 消费者电话 …).
 
     An empty value gives "未填写联系电话"; callers with an optional field check emptiness first.
     """
     numbers = split_phone_numbers(text)
     if not numbers:
-        return "未填写联系电话"
+        return f"未填写{label}"
     for number in numbers:
-        problem = _number_problem(number)
+        problem = _number_problem(number, label)
         if problem is not None:
             return problem
     return None

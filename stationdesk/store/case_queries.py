@@ -77,14 +77,15 @@ class CaseRow:
 
 
 def _text_condition(text: str) -> ColumnElement[bool]:
-    like = f"%{text}%"
     conditions: list[ColumnElement[bool]] = [
-        _c.operator_name.like(like),
-        _c.platform_ref.like(like),
+        _c.operator_name.contains(text, autoescape=True),
+        _c.platform_ref.contains(text, autoescape=True),
         _c.consumer_name == text,
-        _c.consumer_phone.like(like) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
-        _c.notes.like(like),
-        _c.station_id.in_(select(_s.id).where(or_(_s.name.like(like), _s.code.like(like)))),
+        _c.consumer_phone.contains(text, autoescape=True) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
+        _c.notes.contains(text, autoescape=True),
+        _c.station_id.in_(
+            select(_s.id).where(or_(_s.name.contains(text, autoescape=True), _s.code.contains(text, autoescape=True)))
+        ),
     ]
     case_id = case_id_from_number(text)
     if case_id is not None:
@@ -214,13 +215,14 @@ def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:
 
 
 def follow_up_candidates(session: Session, today: date, window_days: int, limit: int) -> list[int]:
-    """Cases closed in the last `window_days` and never called back, oldest first, so none ages
-    out of the window unvisited; withdrawn and transferred cases included (they are calls too)."""
+    """Cases closed in the last `window_days` whose consumer has not been reached yet, oldest first,
+    so none ages out of the window unvisited. A call that did not get through is tried again on a
+    later day, not twice the same day; withdrawn and transferred cases are included."""
     since = today - timedelta(days=window_days)
     query = (
         select(_c.id)
         .where(_c.closed_on >= since, _c.closed_on <= today, _c.outcome.is_not(None))
-        .where(~exists().where(FollowUp.case_id == _c.id))
+        .where(~exists().where(FollowUp.case_id == _c.id, or_(FollowUp.reached.is_(True), FollowUp.visited_on >= today)))
         .order_by(_c.closed_on.asc(), _c.id.asc())
         .limit(limit)
     )

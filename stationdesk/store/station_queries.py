@@ -82,18 +82,8 @@ def _active_station_ids(since: date):  # type: ignore[no-untyped-def]
 
 def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[type-arg]
     if flt.text:
-        like = f"%{flt.text}%"
-        query = query.where(
-            or_(
-                _s.name.like(like),
-                _s.code.like(like),
-                _s.host_name.like(like),
-                _s.host_credit_code.like(like),
-                _s.address.like(like),
-                _s.contact_person.like(like),
-                _s.contact_phone.like(like),
-            )
-        )
+        columns = (_s.name, _s.code, _s.host_name, _s.host_credit_code, _s.address, _s.contact_person, _s.contact_phone)
+        query = query.where(or_(*(column.contains(flt.text, autoescape=True) for column in columns)))
     for column, value in (
         (_s.county_id, flt.county_id),
         (_s.street_id, flt.street_id),

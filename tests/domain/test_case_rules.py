@@ -248,3 +248,10 @@ def test_text_that_is_not_a_case_number_gives_none(typed: str) -> None:
 @given(st.integers(min_value=1, max_value=10**9), CASE_DAYS)
 def test_case_number_round_trips(case_id: int, received: date) -> None:
     assert case_id_from_number(case_number(case_id, received)) == case_id
+
+
+def test_a_wrong_consumer_phone_is_named_as_the_consumers() -> None:
+    from stationdesk.domain.case_rules import CaseDraft, validate_case
+
+    problems = validate_case(CaseDraft(station_id=1, received_on=date(2026, 11, 1), consumer_phone="138abc"), date(2026, 11, 24))
+    assert problems["consumer_phone"].startswith("消费者电话")

@@ -197,3 +197,28 @@ def test_follow_up_candidates_are_recent_unvisited_closed_cases_oldest_first(reg
         assert case_queries.follow_up_candidates(s, date(2026, 6, 3), 100, 10) == [reg.k[2], reg.k[3], reg.k[4]]
         assert case_queries.follow_up_candidates(s, date(2026, 6, 3), 100, 2) == [reg.k[2], reg.k[3]]
         assert case_queries.follow_up_candidates(s, date(2026, 3, 4), 30, 10) == []  # k2 closes on 5 Mar
+
+
+def test_a_call_that_did_not_get_through_is_offered_again_on_a_later_day(desk: Any) -> None:
+    station = desk.station()
+    case_id = desk.case(station, date(2026, 11, 16), outcome="success", closed_on=date(2026, 11, 18))
+
+    def offered(today: date) -> list[int]:
+        with desk.db.reading() as session:
+            return case_queries.follow_up_candidates(session, today, 30, 10)
+
+    desk.follow_up(case_id, date(2026, 11, 23), None, reached=False)
+    assert case_id not in offered(date(2026, 11, 23)), "not twice on the day it was tried"
+    assert case_id in offered(date(2026, 11, 24))
+    desk.follow_up(case_id, date(2026, 11, 24), "satisfied")
+    assert case_id not in offered(date(2026, 11, 25)), "reached: done"
+
+
+def test_search_treats_percent_and_underscore_literally(desk: Any) -> None:
+    station = desk.station()
+    plain = desk.case(station, date(2026, 5, 1), operator_name="百货商店")
+    percent = desk.case(station, date(2026, 5, 2), operator_name="打折50%商店")
+    with desk.db.reading() as session:
+        assert case_queries.case_ids(session, CaseFilter(text="%")) == [percent]
+        assert case_queries.case_ids(session, CaseFilter(text="_")) == []
+        assert plain in case_queries.case_ids(session, CaseFilter(text="商店"))
