@@ -350,3 +350,14 @@ def station_choices(db: Database) -> list[StationChoice]:
             .order_by(Station.code)
         ).all()
     return [StationChoice(*row) for row in rows]
+
+
+def station_choice(db: Database, station_id: int) -> StationChoice:
+    """One station as the case form names it."""
+    with db.reading() as session:
+        row = session.execute(
+            select(Station.id, Station.code, Station.name, Station.first_payout_scheme).where(Station.id == station_id)
+        ).one_or_none()
+    if row is None:
+        raise UserError(f"找不到编号为 {station_id} 的站点", hint="请刷新列表")
+    return StationChoice(*row)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QGridLayout,
     QGroupBox,
@@ -43,6 +42,8 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.case_columns import URGENCY_COLOUR, URGENCY_TEXT
 from stationdesk.ui.form_field import FormField
+from stationdesk.ui.station_picker import StationPicker
+from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.timefmt import local_time
 
 OPEN_LABEL = "（办理中）"
@@ -70,9 +71,11 @@ class CaseDialog(QDialog):
         case_id: int | None = None,
         station_id: int | None = None,
         parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._db, self._actor, self._today = db, actor, today
+        self._runner = runner or TaskRunner(synchronous=True)
         self._detail: CaseDetail | None = None
         self._fields: dict[str, FormField] = {}
         self._parse_problems: dict[str, str] = {}
@@ -88,9 +91,11 @@ class CaseDialog(QDialog):
             self._load(case_id)
         else:
             self.setWindowTitle("新增调解记录")
-            if station_id is not None:
-                self._select_station(station_id)
-                self.station.setEnabled(False)
+            self._select_station(station_id)
+        if station_id is not None:  # opened from a station's page: its cases stay there
+            self.station.setReadOnly(True)
+        else:
+            self.station.load_choices(db, self._runner)
         self.validate()
         self._dirty = False
 
@@ -115,20 +120,9 @@ class CaseDialog(QDialog):
         return combo
 
     def _build(self) -> None:
-        self._stations = cases.station_choices(self._db)
-        self.station = QComboBox()
-        self.station.setEditable(True)
-        self.station.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.station.addItem("", None)
-        for choice in self._stations:
-            self.station.addItem(choice.text, choice.id)
-        completer = QCompleter(QStringListModel([c.text for c in self._stations]), self.station)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.station.setCompleter(completer)
-        self.station.lineEdit().setPlaceholderText("输入站点编号或名称中的字")
+        self.station = StationPicker()
         self._field("station_id", "受理站点", self.station, True)
-        self.station.currentIndexChanged.connect(lambda _i: self._edited("station_id"))
+        self.station.changed.connect(lambda: self._edited("station_id"))
         self.received_on = self._line("received_on", "受理日期", True, "如 2026-11-20")
         self.received_on.setText(self._today.isoformat())
         self.channel = self._combo("channel", "受理渠道", [(c.label, c.value) for c in CaseChannel])
@@ -242,16 +236,17 @@ class CaseDialog(QDialog):
 
     # -- loading ----------------------------------------------------------------------------
     def _select_station(self, station_id: int | None) -> None:
-        self.station.setCurrentIndex(max(self.station.findData(station_id), 0))
+        if station_id is not None:
+            choice = cases.station_choice(self._db, station_id)
+            self.station.set_station(choice.id, choice.text)
 
     def _load(self, case_id: int) -> None:
         detail = cases.get_case(self._db, case_id)
         self._detail = detail
         draft = detail.draft
         self._ready = False
-        if self.station.findData(draft.station_id) < 0:  # a removed station's old case
-            self.station.addItem(f"{detail.station_code} {detail.station_name}", draft.station_id)
-        self._select_station(draft.station_id)
+        assert draft.station_id is not None
+        self.station.set_station(draft.station_id, f"{detail.station_code} {detail.station_name}")
         self.received_on.setText(draft.received_on.isoformat() if draft.received_on else "")
         self.channel.setCurrentIndex(max(self.channel.findData(draft.channel), 0))
         self.platform_ref.setText(draft.platform_ref)
@@ -330,7 +325,7 @@ class CaseDialog(QDialog):
         else:
             name, phone = self._stored_personal
         return CaseDraft(
-            station_id=self.station.currentData(),
+            station_id=self.station.station_id(),
             received_on=self._date("received_on", self.received_on),
             channel=self.channel.currentData(),
             consumer_name=name,
@@ -351,8 +346,8 @@ class CaseDialog(QDialog):
     def problems(self) -> dict[str, str]:
         draft = self.draft()
         found = validate_case(normalise_case(draft), self._today)
-        if self.station.currentIndex() <= 0 and self.station.currentText().strip():
-            found["station_id"] = f"没有找到站点“{self.station.currentText().strip()}”，请从列表中选择"
+        if self.station.names_nothing():
+            found["station_id"] = f"没有找到站点“{self.station.text().strip()}”，请从列表中选择"
         return {**found, **self._parse_problems, **self._service_problems}
 
     def _edited(self, key: str) -> None:
@@ -431,7 +426,7 @@ class CaseDialog(QDialog):
 
     def save_and_new(self) -> None:
         """Save, then clear the form for the next case of the same station (keeps the date)."""
-        station_id, received = self.station.currentData(), self.received_on.text()
+        station_id, received = self.station.station_id(), self.received_on.text()
         if not self.save():
             return
         self._detail = None

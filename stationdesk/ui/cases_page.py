@@ -224,7 +224,8 @@ class CasesPage(QWidget):
             existing.raise_()
             existing.activateWindow()
             return existing
-        dialog = CaseDialog(self._db, self._actor, self._today, case_id, self._station_id, parent=self)
+        dialog = CaseDialog(self._db, self._actor, self._today, case_id, self._station_id, parent=self,
+                            runner=self._runner)
         dialog.saved.connect(self._on_saved)
         dialog.payout_requested.connect(self.payout_requested)
         dialog.finished.connect(lambda _r, key=case_id: self._open_dialogs.pop(key, None))

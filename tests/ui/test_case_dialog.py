@@ -90,7 +90,7 @@ def test_each_bad_value_is_named_under_its_field_and_nothing_is_saved(
 def test_an_unknown_station_typed_in_the_global_form_is_refused(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     dialog = CaseDialog(demo_db, "王芳", TODAY)
     qtbot.addWidget(dialog)
-    dialog.station.lineEdit().insert("不存在的站点")
+    dialog.station.insert("不存在的站点")
     assert not dialog.save()
     assert "没有找到站点" in dialog._fields["station_id"].message.text()
 
@@ -171,3 +171,22 @@ def test_todays_follow_ups_lists_unvisited_closed_cases_masked(qtbot, demo_db: D
     with demo_db.reading() as s:
         stored = s.scalar(select(MediationCase.consumer_phone).where(MediationCase.id == dialog._ids[0]))
     assert dialog.table.item(0, 4).text() == stored
+
+
+def test_the_global_form_finds_a_station_by_code_or_by_its_listed_text(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    choice = cases.station_choice(demo_db, 3)
+    dialog = CaseDialog(demo_db, "王芳", TODAY)
+    qtbot.addWidget(dialog)
+    dialog.station.setText(choice.code.lower())  # setText: no completion popup offscreen
+    assert dialog.station.station_id() == 3
+    dialog.station.setText(choice.text)
+    assert dialog.station.station_id() == 3
+    assert dialog.station.completer() is not None
+    assert dialog.station.completer().model().rowCount() > 200
+
+
+def test_a_case_opened_from_its_station_page_keeps_its_station(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = CaseDialog(demo_db, "王芳", TODAY, None, station_id=3)
+    qtbot.addWidget(dialog)
+    assert dialog.station.isReadOnly()
+    assert dialog.station.station_id() == 3
