@@ -93,10 +93,18 @@ def cmd_stations(args: argparse.Namespace, settings: Settings) -> int:
     return stations.run(args, settings)
 
 
+def cmd_cases(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import cases
+
+    return cases.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "stations": cmd_stations,
+    "cases": cmd_cases,
+    "indicators": cmd_cases,
 }
 
 

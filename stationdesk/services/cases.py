@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.case_rules import (
@@ -237,6 +237,10 @@ def update_case(
         if draft.received_on != case.received_on or draft.difficult != case.difficult:
             due = due_date(case.deadline_rule, draft.received_on, draft.difficult, preferences.work_calendar(session))
             case.due_on, warnings = due.due_on, due.warnings
+        if draft.station_id != case.station_id:  # entered at the wrong station: its calls move too
+            session.execute(
+                update(FollowUp).where(FollowUp.case_id == case.id).values(station_id=draft.station_id)
+            )
         _apply(case, draft)
         # Compare the full values, mask only what is written: "张三" → "张四" masks to "张*" both
         # times, and must still be saved with the editor's name and an audit row.

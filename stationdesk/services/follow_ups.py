@@ -51,6 +51,7 @@ def add_follow_up(db: Database, draft: FollowUpDraft, actor: str, today: date) -
         assert draft.visited_on is not None
         visit = FollowUp(
             case_id=case.id,
+            station_id=case.station_id,
             visited_on=draft.visited_on,
             visitor=normalise_text(draft.visitor),
             reached=draft.reached,

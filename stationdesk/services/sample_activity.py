@@ -49,7 +49,7 @@ CASE_COLUMNS = (
     "due_on",
     "deadline_rule",
 )
-FOLLOW_UP_COLUMNS = ("case_id", "visited_on", "visitor", "reached", "satisfaction", "remarks")
+FOLLOW_UP_COLUMNS = ("case_id", "station_id", "visited_on", "visitor", "reached", "satisfaction", "remarks")
 PAYOUT_COLUMNS = (
     "id",
     "case_id",
@@ -253,12 +253,13 @@ class Activity:
                                 else UNSATISFIED
                             )
                             follow_ups.append(
-                                (case_id, days[visited - base], who, True, mood, "", at, who, at, who)
+                                (case_id, sid, days[visited - base], who, True, mood, "", at, who, at, who)
                             )
                         else:
                             follow_ups.append(
                                 (
                                     case_id,
+                                    sid,
                                     days[visited - base],
                                     who,
                                     False,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from stationdesk.domain.case_rules import case_id_from_number
 from stationdesk.domain.masking import mask_name, mask_phone
 from stationdesk.store.models import County, FollowUp, GoodsCategory, MediationCase, Station
+from stationdesk.store.planner import not_indexed
 
 _c = MediationCase.__table__.c
 _s = Station.__table__.c
@@ -159,6 +160,10 @@ def case_ids(session: Session, flt: CaseFilter, sort_key: str = "received_on", d
     if sort_key == "goods_category":
         query = query.outerjoin(GoodsCategory, GoodsCategory.id == _c.goods_category_id)
     query = _apply_filter(query, flt)
+    if flt.text and flt.received_from is None and flt.received_to is None and sort_key == "received_on":
+        # A text search reads every case anyway: scan the table and sort the matches (0.2-0.3 s at a
+        # million cases) instead of walking ix_case_received with a table read per case (1.4-3 s).
+        order = not_indexed(session, order)
     if descending:
         query = query.order_by(order.desc(), _c.id.desc())
     else:

@@ -9,25 +9,29 @@ The rates are formed by `domain.figures.StationFigures` from the counts returned
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome, Satisfaction
-from stationdesk.store.models import Consultation, FirstPayout, FollowUp, MediationCase
+from stationdesk.store.models import Consultation, FirstPayout, FollowUp, MediationCase, Station
+from stationdesk.store.planner import not_indexed
 
 _c = MediationCase.__table__.c
 _p = FirstPayout.__table__.c
 _f = FollowUp.__table__.c
 _t = Consultation.__table__.c
+_s = Station.__table__.c
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+    """Rows meeting `condition`: COUNT of a CASE without ELSE (NULL otherwise), which is never NULL
+    and measured a third faster on SQLite than SUM(CASE … ELSE 0) wrapped in COALESCE and CAST."""
+    return func.count(case((condition, literal_column("1"))))
 
 
 def _sum(column: Any) -> ColumnElement[int]:
@@ -58,6 +62,18 @@ def _restrict(query: Any, column: Any, station_ids: list[int] | None) -> Any:
     return query if station_ids is None else query.where(column.in_(station_ids))
 
 
+def _case_counts_query(session: Session, start: date, end: date, ids: list[int] | None, as_of: date) -> Any:
+    # Over every station, scan the covering index in station order; the planner would otherwise
+    # take ix_case_received and read each case of the year from the table (4x slower).
+    received = _c.received_on if ids is not None else not_indexed(session, _c.received_on)
+    query = (
+        select(_c.station_id, *_case_columns(as_of))
+        .where(received >= start, received <= end)
+        .group_by(_c.station_id)
+    )
+    return _restrict(query, _c.station_id, ids)
+
+
 def station_case_counts(
     session: Session,
     start: date,
@@ -72,18 +88,11 @@ def station_case_counts(
     """
     ids = None if station_ids is None else list(station_ids)
     as_of = as_of or date.fromordinal(end.toordinal() + 1)
-    query = (
-        select(_c.station_id, *_case_columns(as_of))
-        .where(_c.received_on >= start, _c.received_on <= end)
-        .group_by(_c.station_id)
-    )
-    query = _restrict(query, _c.station_id, ids)
+    query = _case_counts_query(session, start, end, ids, as_of)
     return {row.station_id: StationFigures(**row._asdict()) for row in session.execute(query)}
 
 
-def _payout_figures(
-    session: Session, start: date, end: date, ids: list[int] | None
-) -> dict[int, dict[str, int]]:
+def _payout_query(start: date, end: date, ids: list[int] | None) -> Any:
     query = (
         select(
             _p.station_id,
@@ -94,57 +103,64 @@ def _payout_figures(
         .where(_p.paid_on >= start, _p.paid_on <= end)
         .group_by(_p.station_id)
     )
-    query = _restrict(query, _p.station_id, ids)
-    return {row.station_id: row._asdict() for row in session.execute(query)}
+    return _restrict(query, _p.station_id, ids)
 
 
-def _follow_up_figures(
-    session: Session, start: date, end: date, ids: list[int] | None
-) -> dict[int, dict[str, int]]:
+def _follow_up_query(start: date, end: date, ids: list[int] | None) -> Any:
     query = (
         select(
-            _c.station_id,
+            _f.station_id,
             func.count().label("follow_ups"),
             _count_if(_f.reached.is_(True)).label("reached"),
             _count_if(_f.satisfaction == Satisfaction.SATISFIED.value).label("satisfied"),
             _count_if(_f.satisfaction == Satisfaction.BASIC.value).label("basic"),
         )
-        .select_from(FollowUp)
-        .join(MediationCase, _c.id == _f.case_id)
         .where(_f.visited_on >= start, _f.visited_on <= end)
-        .group_by(_c.station_id)
+        .group_by(_f.station_id)
     )
-    query = _restrict(query, _c.station_id, ids)
-    return {row.station_id: row._asdict() for row in session.execute(query)}
+    return _restrict(query, _f.station_id, ids)
 
 
-def _consultation_figures(
-    session: Session, start: date, end: date, ids: list[int] | None
-) -> dict[int, dict[str, int]]:
+def _consultation_query(start: date, end: date, ids: list[int] | None) -> Any:
     query = (
-        select(_t.station_id, _sum(_t.count).label("consultations"))
+        select(
+            _t.station_id,
+            _sum(_t.count).label("consultations"),
+            func.max(_t.consulted_on).label("last_consultation_on"),
+        )
         .where(_t.consulted_on >= start, _t.consulted_on <= end)
         .group_by(_t.station_id)
     )
-    query = _restrict(query, _t.station_id, ids)
-    return {row.station_id: row._asdict() for row in session.execute(query)}
+    return _restrict(query, _t.station_id, ids)
+
+
+def _last_activity_query(ids: list[int] | None, before: date | None) -> Any:
+    """(station id, last case received, last consultation) per station, before a day or ever: two
+    index seeks each, instead of grouping every case and consultation ever recorded."""
+    last_case = select(func.max(_c.received_on)).where(_c.station_id == _s.id)
+    last_talk = select(func.max(_t.consulted_on)).where(_t.station_id == _s.id)
+    if before is not None:
+        last_case, last_talk = last_case.where(_c.received_on < before), last_talk.where(_t.consulted_on < before)
+    query = select(
+        _s.id,
+        last_case.scalar_subquery().label("last_case_on"),
+        last_talk.scalar_subquery().label("last_consultation_on"),
+    )
+    return _restrict(query, _s.id, ids)
 
 
 def last_activity(
     session: Session, station_ids: Iterable[int] | None, until: date | None = None
 ) -> dict[int, tuple[date | None, date | None]]:
-    """(last case received, last consultation) per station, ever or up to `until`."""
+    """(last case received, last consultation) per station, ever or up to `until`; stations that
+    never did anything are absent."""
     ids = None if station_ids is None else list(station_ids)
-    found: dict[int, list[date | None]] = {}
-    for position, (table_station, day) in enumerate(
-        ((_c.station_id, _c.received_on), (_t.station_id, _t.consulted_on))
-    ):
-        query = select(table_station, func.max(day)).group_by(table_station)
-        if until is not None:
-            query = query.where(day <= until)
-        for station_id, last in session.execute(_restrict(query, table_station, ids)):
-            found.setdefault(station_id, [None, None])[position] = last
-    return {sid: (pair[0], pair[1]) for sid, pair in found.items()}
+    before = date.fromordinal(until.toordinal() + 1) if until is not None else None
+    return {
+        sid: (last_case, last_talk)
+        for sid, last_case, last_talk in session.execute(_last_activity_query(ids, before))
+        if last_case is not None or last_talk is not None
+    }
 
 
 def station_figures(
@@ -158,24 +174,60 @@ def station_figures(
     consultations, and the last activity up to `end` (which may lie before the period).
 
     Stations with nothing at all are absent; `StationFigures(station_id)` is their zero.
+    Each station's values are gathered in one list in field order and its figures built once,
+    positionally: building them part by part (`dataclasses.replace`, or keyword dicts) cost more
+    than the SQL at 20,000 stations.
     """
     ids = None if station_ids is None else list(station_ids)
-    result = station_case_counts(session, start, end, ids, as_of)
-    names = {f.name for f in fields(StationFigures)}
-    for part in (
-        _payout_figures(session, start, end, ids),
-        _follow_up_figures(session, start, end, ids),
-        _consultation_figures(session, start, end, ids),
+    as_of = as_of or date.fromordinal(end.toordinal() + 1)
+    merged: dict[int, list[Any]] = {}
+    for query in (
+        _case_counts_query(session, start, end, ids, as_of),
+        _payout_query(start, end, ids),
+        _follow_up_query(start, end, ids),
+        _consultation_query(start, end, ids),
     ):
-        for station_id, values in part.items():
-            base = result.get(station_id) or StationFigures(station_id)
-            result[station_id] = replace(
-                base, **{k: v for k, v in values.items() if k in names and k != "station_id"}
-            )
-    for station_id, (last_case, last_talk) in last_activity(session, ids, end).items():
-        base = result.get(station_id) or StationFigures(station_id)
-        result[station_id] = replace(base, last_case_on=last_case, last_consultation_on=last_talk)
-    return result
+        _merge(merged, session.execute(query))
+    before = _last_activity_query(_without_activity(session, merged, ids), start)
+    _merge(merged, session.execute(before), only_missing=True)
+    return {sid: StationFigures(*values) for sid, values in merged.items()}
+
+
+def _merge(merged: dict[int, list[Any]], result: Any, only_missing: bool = False) -> None:
+    """Put each row's values (after the station id) into the station's list, by field name (the
+    period's aggregates are never NULL). With `only_missing` values fill only what is still None:
+    a last activity found in the period stays, the one before it fills in what the period lacked."""
+    positions = [_POSITION[key] for key in list(result.keys())[1:]]
+    pairs = list(enumerate(positions, start=1))
+    for row in result:
+        target = merged.get(row[0])
+        if target is None:
+            if only_missing and all(row[i] is None for i, _p in pairs):
+                continue  # the last activity of a station that never did anything
+            target = merged[row[0]] = [row[0], *_ZEROS]
+        if only_missing:
+            for i, position in pairs:
+                if target[position] is None:
+                    target[position] = row[i]
+        else:
+            for i, position in pairs:
+                target[position] = row[i]
+
+
+def _without_activity(session: Session, merged: dict[int, list[Any]], ids: list[int] | None) -> list[int]:
+    """Stations whose last case or last consultation did not fall in the period: only for them is
+    the last activity looked up before it (two index seeks each, not 40,000 at province scale)."""
+    universe = ids if ids is not None else list(session.scalars(select(_s.id)))
+    last_case, last_talk = _POSITION["last_case_on"], _POSITION["last_consultation_on"]
+    return [
+        sid for sid in universe
+        if (values := merged.get(sid)) is None or values[last_case] is None or values[last_talk] is None
+    ]  # fmt: skip
+
+
+_FIELDS = [f.name for f in fields(StationFigures)]
+_POSITION = {name: number for number, name in enumerate(_FIELDS)}
+_ZEROS = [f.default for f in fields(StationFigures)][1:]
 
 
 def last_case_dates(session: Session, station_ids: Iterable[int]) -> dict[int, date]:

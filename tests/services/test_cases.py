@@ -383,3 +383,16 @@ def test_goods_categories_offer_the_active_reference_rows_only(desk: Any) -> Non
         assert retired is not None
         retired.active = False
     assert [c.id for c in cases.goods_categories(desk.db)] == [c.id for c in first[1:]]
+
+
+def test_a_case_moved_to_its_right_station_takes_its_follow_ups_along(desk) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.services import indicators
+
+    wrong, right = desk.station("错登站点"), desk.station("正确站点")
+    case_id = desk.case(wrong, date(2026, 5, 6), outcome="success", closed_on=date(2026, 5, 8))
+    desk.follow_up(case_id, date(2026, 5, 9), "satisfied")
+    detail = cases.get_case(desk.db, case_id)
+    cases.update_case(desk.db, case_id, replace(detail.draft, station_id=right), detail.version, "王芳", TODAY)
+    figures = indicators.station_indicators(desk.db, date(2026, 1, 1), date(2026, 12, 31), TODAY, [wrong, right])
+    assert (figures[wrong].received, figures[wrong].follow_ups) == (0, 0)
+    assert (figures[right].received, figures[right].follow_ups, figures[right].satisfied) == (1, 1, 1)

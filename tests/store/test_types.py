@@ -112,6 +112,7 @@ def test_codes_and_dates_are_integers_on_sqlite_and_read_back_as_strings_and_dat
         session.add(
             FollowUp(
                 case_id=case.id,
+                station_id=station_id,
                 visited_on=date(2026, 12, 1),
                 visitor="张伟",
                 reached=True,

@@ -97,7 +97,8 @@ class Consultation(Tracked, Base):
     """A consultation or visit (咨询/来访); `count` > 1 records a daily tally instead of one call."""
 
     __tablename__ = "consultation"
-    __table_args__ = (Index("ix_consultation_station_day", "station_id", "consulted_on"),)
+    # Covering: a station's consultations in a period and their sum read the index alone.
+    __table_args__ = (Index("ix_consultation_station_day", "station_id", "consulted_on", "count"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     consulted_on: Mapped[date] = mapped_column()
@@ -112,8 +113,13 @@ class FollowUp(Tracked, Base):
     """A follow-up call on a closed case (回访)."""
 
     __tablename__ = "follow_up"
+    # Covering: the year's follow-ups of every station (回访满意率) from the index alone, with no
+    # join to a million cases (the case's station is kept here for that; a case with follow-ups
+    # moves station together with them).
+    __table_args__ = (Index("ix_follow_up_visited", "visited_on", "station_id", "reached", "satisfaction"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     visited_on: Mapped[date] = mapped_column()
     visitor: Mapped[str] = mapped_column(String(64))
     reached: Mapped[bool] = mapped_column(Boolean)
