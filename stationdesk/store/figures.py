@@ -199,7 +199,7 @@ def _merge(merged: dict[int, list[Any]], result: Any, only_missing: bool = False
     a last activity found in the period stays, the one before it fills in what the period lacked."""
     positions = [_POSITION[key] for key in list(result.keys())[1:]]
     pairs = list(enumerate(positions, start=1))
-    for row in result:
+    for row in result.all():  # one fetchall, not a fetchone per row
         target = merged.get(row[0])
         if target is None:
             if only_missing and all(row[i] is None for i, _p in pairs):
