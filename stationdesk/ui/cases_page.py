@@ -35,7 +35,7 @@ from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
 from stationdesk.ui.case_dialog import CaseDialog
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
-from stationdesk.ui.tasks import TaskContext, TaskRunner
+from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
 
 SEARCH_DELAY_MS = 150
 DUE_SOON = "due_soon"
@@ -84,7 +84,7 @@ class CasesPage(QWidget):
         self._db, self._runner, self._settings = db, runner, settings
         self._today, self._actor, self._station_id = today, actor, station_id
         self._filter = CaseFilter(station_id=station_id)
-        self._loading = self._pending = False
+        self._loader = LatestOnly(runner, self._show_ids, self._on_error)
         self._select_after: int | None = None
         self._open_dialogs: dict[int | None, CaseDialog] = {}
         self.model: LazyTableModel[CaseRow] = LazyTableModel(
@@ -187,24 +187,15 @@ class CasesPage(QWidget):
 
     def reload(self) -> None:
         """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
-        if self._loading:
-            self._pending = True
-            return
-        self._loading = True
         flt, key, desc = self._filter, self.table.sort_key or "received_on", self.table.descending
         self.count_label.setText("正在查询…")
 
         def job(_ctx: TaskContext) -> list[int]:
             return cases.list_case_ids(self._db, flt, key, desc)
 
-        self._runner.run(job, on_done=self._show_ids, on_error=self._on_error)
+        self._loader.run(job)
 
     def _show_ids(self, ids: list[int]) -> None:
-        self._loading = False
-        if self._pending:
-            self._pending = False
-            self.reload()
-            return
         self.table.show_ids(ids, self._select_after)
         self._select_after = None
         self.count_label.setText(f"共 {len(ids):,} 件" + ("逾期未办结案件" if self.overdue.isChecked() else ""))
@@ -212,7 +203,6 @@ class CasesPage(QWidget):
         self.loaded.emit()
 
     def _on_error(self, exc: BaseException) -> None:
-        self._loading = False
         self.count_label.setText("查询失败")
         dialogs.show_error(self, exc, "loading cases")
 

@@ -25,7 +25,7 @@ from stationdesk.services import payouts
 from stationdesk.services.payouts import LedgerLine, PayoutRow
 from stationdesk.store.database import Database
 from stationdesk.ui.list_model import ListColumn, ListModel, list_table
-from stationdesk.ui.payout_dialogs import FormDialog, FundEntryDialog, PayoutDialog, RecoveryDialog
+from stationdesk.ui.payout_dialogs import FormDialog, FundEntryDialog, PayoutDialog, RecoveryDialog, open_form
 
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
 NOT_IN_SCHEME = ("本站点未实行先行赔付，不能登记赔付。如依托单位已设立先行赔付专项资金，"
@@ -167,14 +167,10 @@ class StationFundTab(QWidget):
 
     # -- dialogs ----------------------------------------------------------------------------
     def _open(self, dialog: FormDialog) -> FormDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self._on_saved)
-        dialog.finished.connect(self._forget_dialog)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_form(dialog, self._on_saved, self._forget_dialog)
         return dialog
 
-    def _forget_dialog(self, _result: int = 0) -> None:
+    def _forget_dialog(self) -> None:
         self.dialog = None
 
     def record_payout(self, case_id: int | None = None) -> FormDialog:

@@ -9,7 +9,7 @@ shown under the fields and the dialog stays open.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -194,6 +194,16 @@ class FormDialog(QDialog):
         self.saved.emit()
         self.accept()
         return True
+
+
+def open_form(dialog: FormDialog, on_saved: Callable[[], None], on_closed: Callable[[], None]) -> FormDialog:
+    """Show a form window-modal without a nested event loop (`open`, not `exec`): the caller keeps
+    running, a test drives the dialog the user sees, and the dialog deletes itself when closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.saved.connect(on_saved)
+    dialog.finished.connect(lambda _result: on_closed())
+    dialog.open()
+    return dialog
 
 
 def _date_field(today: date) -> QLineEdit:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -30,8 +30,8 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.fund_tab import payout_columns
 from stationdesk.ui.list_model import ListModel, list_table
-from stationdesk.ui.payout_dialogs import RecoveryDialog
-from stationdesk.ui.tasks import TaskContext, TaskRunner
+from stationdesk.ui.payout_dialogs import RecoveryDialog, open_form
+from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
 
 HEADER_STATE_KEY = "payouts/header"
 SEARCH_DELAY_MS = 150
@@ -59,8 +59,7 @@ class PayoutsPage(QWidget):
         self._db, self._runner, self._settings = db, runner, settings
         self._today, self._actor = today, actor
         self._loaded: list[PayoutRow] = []
-        self._loading = False
-        self._pending_reload = False
+        self._loader = LatestOnly(runner, self._on_loaded, self._on_load_error)
         self.dialog: RecoveryDialog | None = None
         self.model: ListModel[PayoutRow] = ListModel(payout_columns(with_station=True))
         self._build()
@@ -103,10 +102,6 @@ class PayoutsPage(QWidget):
     # -- loading ----------------------------------------------------------------------------
     def reload(self) -> None:
         """Query the payouts for the year and recovery filters off the GUI thread."""
-        if self._loading:
-            self._pending_reload = True
-            return
-        self._loading = True
         year = None if self.all_years.isChecked() else self.year.value()
         unrecovered_only = self.unrecovered.isChecked()
         self.totals.setText("正在查询…")
@@ -116,20 +111,14 @@ class PayoutsPage(QWidget):
             return payouts.payout_rows(self._db, start=start, end=end, unrecovered_only=unrecovered_only,
                                        limit=ROW_LIMIT)
 
-        self._runner.run(job, on_done=self._on_loaded, on_error=self._on_load_error)
+        self._loader.run(job)
 
     def _on_loaded(self, rows: list[PayoutRow]) -> None:
-        self._loading = False
-        if self._pending_reload:
-            self._pending_reload = False
-            self.reload()
-            return
         self._loaded = rows
         self._show_filtered()
         self.loaded.emit()
 
     def _on_load_error(self, exc: BaseException) -> None:
-        self._loading = False
         self.totals.setText("查询失败")
         dialogs.show_error(self, exc, "loading payouts")
 
@@ -165,14 +154,11 @@ class PayoutsPage(QWidget):
         if payout is None or payout.recovered:
             return None
         dialog = RecoveryDialog(self._db, payout, self._actor, self._today, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self._on_saved)
-        dialog.finished.connect(self._forget_dialog)
         self.dialog = dialog
-        dialog.open()
+        open_form(dialog, self._on_saved, self._forget_dialog)
         return dialog
 
-    def _forget_dialog(self, _result: int = 0) -> None:
+    def _forget_dialog(self) -> None:
         self.dialog = None
 
     def _on_saved(self) -> None:

@@ -31,7 +31,7 @@ from stationdesk.ui.lazy_table import LazyTable
 from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
 from stationdesk.ui.station_dialog import StationDialog
 from stationdesk.ui.status_dialog import StatusDialog
-from stationdesk.ui.tasks import TaskContext, TaskRunner
+from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
 
 SEARCH_DELAY_MS = 150
 # (label, months): positive = activity within the last N months, negative = none for N months.
@@ -54,10 +54,9 @@ class RegisterPage(QWidget):
         self._year = today.year
         self._filter = StationFilter()
         self._sort_key, self._descending = "code", False
-        self._pending_reload = False
-        self._loading = False
         self._select_after_reload: int | None = None
         self.model: LazyTableModel[StationRow] = LazyTableModel(station_columns(self._year), self._fetch_rows)
+        self._loader = LatestOnly(runner, self._show_ids, self._on_load_error)
         self._build(today)
         self._sort_key, self._descending = self.table.sort_key, self.table.descending
 
@@ -168,24 +167,15 @@ class RegisterPage(QWidget):
 
     def reload(self) -> None:
         """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
-        if self._loading:
-            self._pending_reload = True
-            return
-        self._loading = True
         flt, key, desc, year = self._filter, self._sort_key, self._descending, self._year
         self.count_label.setText("正在查询…")
 
         def job(_ctx: TaskContext) -> list[int]:
             return register.list_station_ids(self._db, flt, key, desc, year)
 
-        self._runner.run(job, on_done=self._show_ids, on_error=self._on_load_error)
+        self._loader.run(job)
 
     def _show_ids(self, ids: list[int]) -> None:
-        self._loading = False
-        if self._pending_reload:
-            self._pending_reload = False
-            self.reload()
-            return
         self.table.show_ids(ids, self._select_after_reload)
         self._select_after_reload = None
         self.count_label.setText(
@@ -195,7 +185,6 @@ class RegisterPage(QWidget):
         self.loaded.emit()
 
     def _on_load_error(self, exc: BaseException) -> None:
-        self._loading = False
         self.count_label.setText("查询失败")
         dialogs.show_error(self, exc, "loading register")
 

@@ -160,3 +160,44 @@ def _attach_progress_dialog(task: Task, parent: QWidget, title: str) -> QProgres
     task.finished.connect(dialog.close, queued)
     task.failed.connect(dialog.close, queued)
     return dialog
+
+
+class LatestOnly:
+    """Runs a list's reload off the GUI thread, one at a time; reloads asked for meanwhile (each
+    keystroke in a search box asks one) collapse into the latest, run when the current one ends.
+
+    So a slow query never piles up behind itself, and what is shown is always the latest filter's.
+    """
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self._runner, self._on_done, self._on_error = runner, on_done, on_error
+        self._running = False
+        self._next: Callable[[TaskContext], Any] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def run(self, job: Callable[[TaskContext], Any]) -> None:
+        if self._running:
+            self._next = job
+            return
+        self._running = True
+        self._runner.run(job, on_done=self._done, on_error=self._failed)
+
+    def _done(self, result: Any) -> None:
+        self._running = False
+        if self._next is not None:
+            job, self._next = self._next, None
+            self.run(job)
+            return
+        self._on_done(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._running, self._next = False, None
+        self._on_error(exc)
