@@ -22,6 +22,7 @@ class StationAction(Labelled):
     SUSPEND = "suspend", "暂停"
     REMOVE = "remove", "撤销"
     REINSTATE = "reinstate", "恢复运行"
+    WITHDRAW_TITLE = "withdraw_title", "撤销示范称号"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ def available_actions(status: StationStatus, level: StationLevel) -> list[Statio
 def plan_change(action: StationAction, status: StationStatus, level: StationLevel) -> PlannedChange:
     """The change `action` makes, or ChangeRefused with the reason it cannot be made."""
     levels = list(StationLevel)
+    if action is StationAction.WITHDRAW_TITLE:
+        if not level.is_demonstration:
+            raise ChangeRefused("不是示范站点，没有示范称号可撤销")
+        return PlannedChange(action, HistoryKind.LEVEL, level.value, StationLevel.ORDINARY.value)
     if action in (StationAction.UPGRADE, StationAction.DOWNGRADE):
         if status is StationStatus.REMOVED:
             raise ChangeRefused("已撤销的站点不能调整级别，请先恢复运行")

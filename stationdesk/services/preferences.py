@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "satisfaction_counts_basic": True,
     # How many recently closed cases "today's follow-ups" proposes (seeds: 5–10 a day).
     "daily_follow_ups": 10,
+    # How many stations make the 红榜 and the 黑榜 of a re-examination (seed 002: top and bottom 3).
+    "ranking_size": 3,
 }
 
 
@@ -57,6 +59,8 @@ def _check_value(key: str, value: Any) -> None:
         isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAILY_FOLLOW_UPS
     ):
         raise UserError(f"每天回访案件数应为 1 至 {MAX_DAILY_FOLLOW_UPS} 之间的整数，不能是“{value}”")
+    if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
+        raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 
 
 def put(db: Database, key: str, value: Any, actor: str) -> None:

@@ -27,6 +27,10 @@ class Standard(Tracked, Base):
     first_payout: Mapped[str] = mapped_column(String(16))
     min_cases: Mapped[int] = mapped_column(Integer, default=0)
     checklist: Mapped[list[Any]] = mapped_column(default=list)
+    # The score sheet's marks (domain.reexam_rules): below `pass_score` → 限期整改; a municipal
+    # station meeting every line at `upgrade_score` or more → 推荐升级.
+    pass_score: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    upgrade_score: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
