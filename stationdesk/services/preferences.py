@@ -65,18 +65,25 @@ def _check_value(key: str, value: Any) -> None:
 
 def put(db: Database, key: str, value: Any, actor: str) -> None:
     """Change a shared setting; the change is audited like any business write."""
-    if key not in DEFAULTS:
-        raise KeyError(key)
-    _check_value(key, value)
+    put_many(db, {key: value}, actor)
+
+
+def put_many(db: Database, values: dict[str, Any], actor: str) -> None:
+    """Change several shared settings in one unit of work: all of them or none."""
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        _check_value(key, value)
     with db.writing() as session:
-        row = session.get(Setting, key)
-        old = DEFAULTS[key] if row is None else json.loads(row.value)
-        if row is None:
-            row = Setting(key=key)
-            session.add(row)
-        row.value = json.dumps(value, ensure_ascii=False)
-        row.updated_by = actor
-        audit.record(session, actor, "update", "setting", None, old={key: old}, new={key: value})
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            old = DEFAULTS[key] if row is None else json.loads(row.value)
+            if row is None:
+                row = Setting(key=key)
+                session.add(row)
+            row.value = json.dumps(value, ensure_ascii=False)
+            row.updated_by = actor
+            audit.record(session, actor, "update", "setting", None, old={key: old}, new={key: value})
 
 
 def work_calendar(session: Session) -> WorkCalendar:

@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stationdesk.ui import dialogs
+
 if TYPE_CHECKING:
     from stationdesk.services.opening import OpenedDatabase
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.register_page import RegisterPage
+    from stationdesk.ui.settings_page import SettingsPage
     from stationdesk.ui.tasks import TaskRunner
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -65,6 +68,7 @@ class MainWindow(QMainWindow):
         self.register_page: RegisterPage | None = None
         self.cases_page: CasesPage | None = None
         self.payouts_page: PayoutsPage | None = None
+        self.settings_page: SettingsPage | None = None
         self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.cases_page import CasesPage
         from stationdesk.ui.payouts_page import PayoutsPage
         from stationdesk.ui.register_page import RegisterPage
+        from stationdesk.ui.settings_page import SettingsPage
 
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
@@ -112,6 +117,8 @@ class MainWindow(QMainWindow):
         self.payouts_page = PayoutsPage(opened.db, self._runner, self._settings, self._today, self._actor)
         self.payouts_page.open_station.connect(page.open_station)
         self._replace_page("payouts", self.payouts_page)
+        self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
+        self._replace_page("settings", self.settings_page)
         self.nav.currentRowChanged.connect(self._page_shown)
         self._total = opened.station_count
         page.reload()
@@ -129,6 +136,8 @@ class MainWindow(QMainWindow):
         """Pages other than the register load the first time they are shown."""
         page = self.pages.widget(number)
         self.count_label.setVisible(page is self.register_page)
+        if page is self.settings_page:
+            self.settings_page.reload()
         if page in (self.cases_page, self.payouts_page) and page not in self._loaded_pages:
             self._loaded_pages.add(page)
             page.reload()
@@ -158,8 +167,18 @@ class MainWindow(QMainWindow):
             self.register_page.save_state()
         if self.cases_page is not None:
             self.cases_page.save_state()
+        if self.settings_page is not None:
+            self.settings_page.save_state()
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if (
+            self.settings_page is not None
+            and self.settings_page.has_unsaved_changes
+            and not dialogs.confirm(self, "设置尚未保存", "设置页有修改尚未保存，关闭后将丢失。确定退出吗？",
+                                    yes="不保存，退出", no="返回")
+        ):
+            event.ignore()
+            return
         self.save_layout()
         super().closeEvent(event)

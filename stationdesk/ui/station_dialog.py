@@ -32,6 +32,7 @@ from stationdesk.ui.consultation_tab import ConsultationTab
 from stationdesk.ui.figures_panel import FiguresPanel
 from stationdesk.ui.fund_tab import StationFundTab
 from stationdesk.ui.station_editor import StationEditor
+from stationdesk.ui.station_reexam_tab import StationReexamTab
 from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.timefmt import local_time
 
@@ -127,6 +128,7 @@ class StationDialog(QDialog):
         else:
             self.figures.reload()
             self.fund.reload()
+            self.reexams.reload()
         if self.tabs.count() > HISTORY_TAB:
             self.tabs.removeTab(HISTORY_TAB)
         self.history = history_table(stations.station_timeline(self._db, station_id))
@@ -151,7 +153,8 @@ class StationDialog(QDialog):
         self.consultations = ConsultationTab(self._db, station_id, self._actor, self._today)
         self.consultations.changed.connect(self.figures.reload)
         self.tabs.addTab(self.consultations, "咨询记录")
-        self.tabs.addTab(_pending_tab("年度复核"), "年度复核")
+        self.reexams = StationReexamTab(self._db, station_id)
+        self.tabs.addTab(self.reexams, "年度复核")
         self.cases.payout_requested.connect(self._record_payout)
 
     def _record_payout(self, _station_id: int, case_id: int) -> None:
@@ -224,13 +227,3 @@ class StationDialog(QDialog):
     def reload(self) -> None:
         if self._detail is not None:
             self._load(self._detail.id)
-
-
-def _pending_tab(title: str) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    note = QLabel(f"本站点的{title}将在“{title}”模块上线后显示在这里。")
-    note.setStyleSheet("color: #666;")
-    layout.addWidget(note)
-    layout.addStretch(1)
-    return page

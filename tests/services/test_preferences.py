@@ -80,3 +80,13 @@ def test_the_work_calendar_uses_the_official_calendar_and_admin_overrides(desk: 
     assert calendar.is_workday(date(2027, 2, 6))  # a Saturday made a working day
     assert not calendar.is_workday(date(2026, 10, 10))  # overrides win over the bundled calendar
     assert calendar.covers(2027)
+
+
+def test_several_settings_are_saved_all_or_none(db) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.errors import UserError
+
+    with pytest.raises(UserError):
+        preferences.put_many(db, {"ranking_size": 5, "daily_follow_ups": 0}, "王芳")
+    assert preferences.get(db, "ranking_size") == 3, "the valid one was not saved alone"
+    preferences.put_many(db, {"ranking_size": 5, "daily_follow_ups": 8}, "王芳")
+    assert (preferences.get(db, "ranking_size"), preferences.get(db, "daily_follow_ups")) == (5, 8)

@@ -109,3 +109,19 @@ def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_
     window.nav.setCurrentRow(2)
     assert window.pages.currentWidget() is window.payouts_page
     assert "笔" in window.payouts_page.totals.text()
+
+
+def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.ui import dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, title, *_a, **_k: asked.append(title) or False)
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    qtbot.addWidget(desk.window)
+    desk.start()
+    window = desk.window
+    window.nav.setCurrentRow(6)
+    assert window.pages.currentWidget() is window.settings_page
+    window.settings_page.rules.daily.setValue(7)
+    assert not window.close(), "the user chose to go back"
+    assert asked == ["设置尚未保存"]
