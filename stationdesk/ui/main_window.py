@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from stationdesk.services.opening import OpenedDatabase
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
+    from stationdesk.ui.reexam_page import ReexamPage
     from stationdesk.ui.register_page import RegisterPage
     from stationdesk.ui.settings_page import SettingsPage
     from stationdesk.ui.tasks import TaskRunner
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.cases_page: CasesPage | None = None
         self.payouts_page: PayoutsPage | None = None
         self.settings_page: SettingsPage | None = None
+        self.reexam_page: ReexamPage | None = None
         self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         """Build the pages that read the database and load the station list."""
         from stationdesk.ui.cases_page import CasesPage
         from stationdesk.ui.payouts_page import PayoutsPage
+        from stationdesk.ui.reexam_page import ReexamPage
         from stationdesk.ui.register_page import RegisterPage
         from stationdesk.ui.settings_page import SettingsPage
 
@@ -117,6 +120,9 @@ class MainWindow(QMainWindow):
         self.payouts_page = PayoutsPage(opened.db, self._runner, self._settings, self._today, self._actor)
         self.payouts_page.open_station.connect(page.open_station)
         self._replace_page("payouts", self.payouts_page)
+        self.reexam_page = ReexamPage(opened.db, self._runner, self._settings, self._today, self._actor)
+        self.reexam_page.open_station.connect(page.open_station)
+        self._replace_page("reexam", self.reexam_page)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
         self._replace_page("settings", self.settings_page)
         self.nav.currentRowChanged.connect(self._page_shown)
@@ -138,7 +144,7 @@ class MainWindow(QMainWindow):
         self.count_label.setVisible(page is self.register_page)
         if page is self.settings_page:
             self.settings_page.reload()
-        if page in (self.cases_page, self.payouts_page) and page not in self._loaded_pages:
+        if page in (self.cases_page, self.payouts_page, self.reexam_page) and page not in self._loaded_pages:
             self._loaded_pages.add(page)
             page.reload()
 
@@ -169,9 +175,14 @@ class MainWindow(QMainWindow):
             self.cases_page.save_state()
         if self.settings_page is not None:
             self.settings_page.save_state()
+        if self.reexam_page is not None:
+            self.reexam_page.save_state()
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.reexam_page is not None and not self.reexam_page.can_leave():
+            event.ignore()
+            return
         if (
             self.settings_page is not None
             and self.settings_page.has_unsaved_changes

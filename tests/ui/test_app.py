@@ -109,6 +109,9 @@ def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_
     window.nav.setCurrentRow(2)
     assert window.pages.currentWidget() is window.payouts_page
     assert "笔" in window.payouts_page.totals.text()
+    window.nav.setCurrentRow(3)
+    assert window.pages.currentWidget() is window.reexam_page
+    assert window.reexam_page.status.text(), "the round's state is shown"
 
 
 def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
