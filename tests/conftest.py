@@ -132,7 +132,12 @@ class Desk:
         self._sequence = 0
 
     def station(
-        self, name: str = "红梅超市消费维权服务站", *, scheme: bool = False, county_id: int | None = None
+        self,
+        name: str = "红梅超市消费维权服务站",
+        *,
+        scheme: bool = False,
+        county_id: int | None = None,
+        level: str = "ordinary",
     ) -> int:
         from stationdesk.domain.station_rules import StationDraft
         from stationdesk.services import stations
@@ -146,6 +151,7 @@ class Desk:
             county_id=county,
             host_name=f"{name}依托单位",
             first_payout_scheme=scheme,
+            level=level,
             established_on=date(2019, 3, 15),
         )
         return stations.create_station(self.db, draft, CLERK, TODAY).id

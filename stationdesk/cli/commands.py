@@ -99,12 +99,19 @@ def cmd_cases(args: argparse.Namespace, settings: Settings) -> int:
     return cases.run(args, settings)
 
 
+def cmd_reexam(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import reexam
+
+    return reexam.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
     "stations": cmd_stations,
     "cases": cmd_cases,
     "indicators": cmd_cases,
+    "reexam": cmd_reexam,
 }
 
 

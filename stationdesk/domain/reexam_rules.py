@@ -1,9 +1,10 @@
 """What the annual re-examination (年度复核) proposes for a station, and why; and the ranking.
 
 The rules, in the order they apply (the first that fires decides; every reason is listed):
-  1. 一票否决: the host is 经营异常, penalised or closed → 淘汰除名 (the demonstration title goes).
-  2. 无调解记录: no complaint accepted in the year → 淘汰除名: the station did not demonstrate
-     anything (a clear reason, never a division by zero).
+  1. 一票否决: the host is 经营异常, penalised or closed → 淘汰除名 (the demonstration title goes;
+     an ordinary station has none: 限期整改).
+  2. 无调解记录: no complaint accepted in the year → 淘汰除名 (ordinary: 限期整改): the station did
+     not demonstrate anything (a clear reason, never a division by zero).
   3. An indicator misses the level's standard (自行调解率, 调解成功率, 先行赔付 where required,
      minimum cases) → 降级 (an ordinary station cannot go lower: 限期整改).
   4. Only what can be put right on site fails (回访满意率, or a total below the pass mark once the
@@ -64,12 +65,15 @@ def propose(
     pass_score: Decimal = PASS_SCORE,
     upgrade_score: Decimal = UPGRADE_SCORE,
 ) -> Proposal:
-    """The proposal for a station of `level` judged on its year (`figures`) and its score."""
+    """The proposal for a station of `level` judged on its year (`figures`) and its score.
+    An ordinary station has no title to lose: where a demonstration station would be removed or
+    downgraded, it is proposed for 限期整改."""
+    worst = ReexamOutcome.RECTIFY if level is StationLevel.ORDINARY else ReexamOutcome.REMOVE
     if host_status != HostStatus.NORMAL.value:
         label = HostStatus(host_status).label
-        return Proposal(ReexamOutcome.REMOVE, (f"依托单位{label}（一票否决）",))
+        return Proposal(worst, (f"依托单位{label}（一票否决）",))
     if figures.received == 0:
-        return Proposal(ReexamOutcome.REMOVE, (NO_CASES,))
+        return Proposal(worst, (NO_CASES,))
     findings = tuple(
         evaluate_against_standard(
             standard,

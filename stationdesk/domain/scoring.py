@@ -17,7 +17,7 @@ from typing import Any
 
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.indicators import Indicator, Rate
-from stationdesk.domain.standards import LevelStandard, Threshold
+from stationdesk.domain.standards import LevelStandard, Threshold, exact_value
 from stationdesk.domain.vocabulary import FirstPayoutDuty
 
 SECTIONS: dict[str, str] = {
@@ -91,7 +91,7 @@ def graded_points(rate: Rate, bar: Threshold, points: int) -> Decimal:
         return Decimal(0)
     if bar.met(rate):
         return Decimal(points)
-    target = Fraction(str(bar.value)) or Fraction(1)
+    target = exact_value(bar.value) or Fraction(1)
     return _one_decimal(min(Fraction(1), exact / target) * points)
 
 
@@ -122,14 +122,21 @@ class ScoreSheet:
         return None if self.on_site is None else self.on_site.get(code, Decimal(0))
 
 
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
 def check_scores(items: Iterable[ScoreItem], scores: Mapping[str, Any]) -> dict[str, str]:
-    """Item code → message for every score that is not a number between 0 and the item's points."""
+    """Item code → message for every score that is not a number between 0 and the item's points.
+    A blank cell is no score (the item counts 0), as `score_sheet` reads it, not a mistake."""
     known = {item.code: item for item in items}
     problems: dict[str, str] = {}
     for code, value in scores.items():
         item = known.get(code)
         if item is None:
             problems[code] = f"评分表中没有“{code}”这一项"
+            continue
+        if _blank(value):
             continue
         try:
             number = Decimal(str(value).strip())
@@ -155,7 +162,7 @@ def score_sheet(
     if scores is not None:
         on_site = {code: Decimal(0) for code in ("A", "B", "C")}
         for item in items:
-            if item.code in scores and str(scores[item.code]).strip() != "":
+            if item.code in scores and not _blank(scores[item.code]):
                 on_site[item.section] = on_site.get(item.section, Decimal(0)) + Decimal(str(scores[item.code]))
     bars = {
         Indicator.SELF_MEDIATION: standard.self_mediation,

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from stationdesk.domain.indicators import Rate, facilities_rate
@@ -30,6 +31,13 @@ _NEGATED: dict[str, str] = {">=": "<", ">": "≤", "<=": ">", "==": "≠"}
 def _percent(value: float) -> str:
     """0.9 → "90%", 0.955 → "95.5%": the decimal as written, without float noise."""
     return format((Decimal(str(value)) * 100).normalize(), "f") + "%"
+
+
+@lru_cache(maxsize=256)
+def exact_value(value: float) -> Fraction:
+    """The decimal as written, exactly: 0.9 → 9/10 (parsed once per value; a round of 2,000
+    stations compares a handful of bars tens of thousands of times)."""
+    return Fraction(str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +63,7 @@ class Threshold:
         exact = rate.fraction
         if exact is None:
             return None
-        bar = Fraction(str(self.value))
+        bar = exact_value(self.value)
         match self.operator:
             case ">=":
                 return exact >= bar
@@ -187,11 +195,25 @@ class Finding:
     text: str
 
 
+def _percent_shown(rate: Rate, threshold: Threshold, met: bool | None) -> str:
+    """The rate to one decimal, or to more where rounding would print a miss as the bar itself:
+    1799/2000 reads "89.95%", never "90.0% < 90%"."""
+    text = rate.percent_text()
+    if met is not False:
+        return text
+    bar = exact_value(threshold.value)
+    decimals = 1
+    while rate.fraction != bar and decimals < 6 and Fraction(text[:-1]) / 100 == bar:
+        decimals += 1
+        text = rate.percent_text(decimals)
+    return text
+
+
 def _rate_finding(code: str, label: str, rate: Rate, threshold: Threshold, no_data: str) -> Finding:
-    shown = f"{rate.percent_text()}（{rate.counts_text()}）" if rate.has_data else "无数据"
+    met = threshold.met(rate) if threshold.is_requirement else True
+    shown = f"{_percent_shown(rate, threshold, met)}（{rate.counts_text()}）" if rate.has_data else "无数据"
     if not threshold.is_requirement:
         return Finding(code, True, f"{label} {shown}，不作要求")
-    met = threshold.met(rate)
     if met is None:
         return Finding(code, None, f"{label} 无数据（{no_data}）")
     comparison = threshold.describe() if met else threshold.describe_failure()

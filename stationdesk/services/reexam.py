@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stationdesk.domain.figures import StationFigures
+from stationdesk.domain.figures import STATION_RATES, StationFigures
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.reexam_rules import (
     OUTCOME_ACTIONS,
@@ -29,11 +29,13 @@ from stationdesk.domain.reexam_rules import (
     rank,
     red_and_black,
 )
-from stationdesk.domain.scoring import ScoreItem, check_scores, score_sheet
+from stationdesk.domain.scoring import ScoreItem, ScoreSheet, check_scores, score_sheet
+from stationdesk.domain.standards import LevelStandard
+from stationdesk.domain.station_lifecycle import ChangeRefused, StationAction, plan_change
 from stationdesk.domain.vocabulary import HistoryKind, ReexamOutcome, StationLevel, StationStatus
 from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import audit, preferences, stations
-from stationdesk.services.standards import draft_of_row, standard_in_force
+from stationdesk.services.standards import StandardDraft, draft_of_row, standard_in_force
 from stationdesk.store import figures as store_figures
 from stationdesk.store.database import Database
 from stationdesk.store.models import County, Reexamination, ReexamRound, Standard, Station
@@ -93,18 +95,22 @@ class ReexamRow:
 
 
 # -- snapshots ------------------------------------------------------------------------------
-def _snapshot(figures: StationFigures, station: Station) -> dict[str, Any]:
+def _snapshot(figures: StationFigures, station: Station, count_basic: bool) -> dict[str, Any]:
     """What a round keeps of a station's year: the figures (counts, dates as text) and the facts
     the rules used, so a proposal can be recomputed and explained years later."""
     values: dict[str, Any] = {}
     for name in _FIGURE_FIELDS:
         value = getattr(figures, name)
         values[name] = value.isoformat() if isinstance(value, date) else value
+    rates: dict[str, str] = {}
+    for indicator in STATION_RATES:  # as StationFigures.as_dict writes them, without its asdict()
+        rate = figures.rate(indicator, count_basic)
+        rates[f"{indicator.value}_rate"], rates[f"{indicator.value}_counts"] = rate.percent_text(), rate.counts_text()
     return values | {
         "level": station.level,
         "in_scheme": station.first_payout_scheme,
         "host_status": station.host_status,
-        "rates": {k: v for k, v in figures.as_dict().items() if k.endswith(("_rate", "_counts"))},
+        "rates": rates,
     }
 
 
@@ -116,26 +122,59 @@ def _figures(snapshot: Mapping[str, Any]) -> StationFigures:
                              for k, v in values.items()})  # fmt: skip
 
 
-def _judge(row: Reexamination, standard: Standard, count_basic: bool) -> tuple[Proposal, Decimal | None, Any]:
-    draft = draft_of_row(standard)
-    snapshot = row.indicators
-    figures = _figures(snapshot)
-    sheet = score_sheet(
-        draft.level_standard(), draft.checklist, figures, bool(snapshot.get("in_scheme")),
-        row.checklist_scores or None, count_basic,
-    )  # fmt: skip
-    proposal = propose(
-        StationLevel(snapshot["level"]), draft.level_standard(), figures, bool(snapshot.get("in_scheme")),
-        snapshot.get("host_status", "normal"), sheet.total, count_basic,
-        Decimal(draft.pass_score), Decimal(draft.upgrade_score),
-    )  # fmt: skip
-    return proposal, sheet.total, sheet
+@dataclass(frozen=True)
+class _Judging:
+    """One standard revision, read and parsed once per unit of work (not once per station)."""
+
+    draft: StandardDraft
+    level_standard: LevelStandard
+    count_basic: bool
+
+    def sheet(self, row: Reexamination, figures: StationFigures) -> ScoreSheet:
+        snapshot = row.indicators
+        return score_sheet(
+            self.level_standard, self.draft.checklist, figures, bool(snapshot.get("in_scheme")),
+            row.checklist_scores or None, self.count_basic,
+        )  # fmt: skip
+
+    def propose(self, row: Reexamination, figures: StationFigures, total: Decimal | None) -> Proposal:
+        snapshot = row.indicators
+        return propose(
+            StationLevel(snapshot["level"]), self.level_standard, figures, bool(snapshot.get("in_scheme")),
+            snapshot.get("host_status", "normal"), total, self.count_basic,
+            Decimal(self.draft.pass_score), Decimal(self.draft.upgrade_score),
+        )  # fmt: skip
 
 
-def _repropose(session: Session, row: Reexamination, count_basic: bool) -> None:
-    standard = session.get(Standard, row.standard_id)
-    assert standard is not None
-    proposal, total, _sheet = _judge(row, standard, count_basic)
+class _Standards:
+    """The standard revisions a unit of work judges by, by id (a round uses at most three).
+
+    Why a cache: `session.get` per station reloaded the revision every time (the identity map
+    holds it weakly), and parsing its checklist per station cost as much again."""
+
+    def __init__(self, session: Session, count_basic: bool) -> None:
+        self._session = session
+        self._count_basic = count_basic
+        self._by_id: dict[int, _Judging] = {}
+
+    def add(self, standard: Standard) -> _Judging:
+        draft = draft_of_row(standard)
+        judging = self._by_id[standard.id] = _Judging(draft, draft.level_standard(), self._count_basic)
+        return judging
+
+    def __getitem__(self, standard_id: int) -> _Judging:
+        judging = self._by_id.get(standard_id)
+        if judging is None:
+            standard = self._session.get(Standard, standard_id)
+            assert standard is not None
+            judging = self.add(standard)
+        return judging
+
+
+def _repropose(row: Reexamination, judging: _Judging) -> None:
+    figures = _figures(row.indicators)
+    total = judging.sheet(row, figures).total
+    proposal = judging.propose(row, figures, total)
     row.proposed_outcome = proposal.outcome.value
     row.proposed_reasons = list(proposal.reasons)
     row.total_score = float(total) if total is not None else None
@@ -201,7 +240,8 @@ def start_round(
     """
     if not 2000 <= year <= today.year:
         raise UserError(f"复核年度应在 2000 至 {today.year} 年之间")
-    ids = list(station_ids) if station_ids is not None else demonstration_station_ids(db)
+    # A station listed twice is examined once (a second row would break the round's unique key).
+    ids = list(dict.fromkeys(station_ids)) if station_ids is not None else demonstration_station_ids(db)
     if not ids:
         raise UserError("没有需要复核的示范站点", hint="请先在站点台账中设定省级、市级示范站点")
     report = progress or (lambda _d, _t, _s: None)
@@ -216,46 +256,61 @@ def start_round(
         as_of = today if today.year == year else None
         figures = store_figures.station_figures(session, date(year, 1, 1), date(year, 12, 31), ids, as_of)
         stations_by_id = {s.id: s for s in session.scalars(select(Station).where(Station.id.in_(ids)))}
-        standards: dict[str, Standard] = {}
+        judged = _Standards(session, count_basic)
+        by_level: dict[str, int] = {}
+        for level in sorted({s.level for s in stations_by_id.values()}):  # frozen from now on
+            standard = standard_in_force(session, level, year, actor)
+            judged.add(standard)
+            by_level[level] = standard.id
+        rows = []
         for number, station_id in enumerate(ids, start=1):
             if should_cancel is not None and should_cancel():
                 raise UserError("已取消，复核未开始")
             station = stations_by_id.get(station_id)
             if station is None:
                 continue
-            standard = standards.get(station.level) or standard_in_force(session, station.level, year, actor)
-            standards[station.level] = standard
             row = Reexamination(
-                round_id=round_.id, station_id=station.id, standard_id=standard.id,
-                indicators=_snapshot(figures.get(station.id) or StationFigures(station.id), station),
+                round_id=round_.id, station_id=station.id, standard_id=by_level[station.level],
+                indicators=_snapshot(figures.get(station.id) or StationFigures(station.id), station, count_basic),
                 checklist_scores={}, created_by=actor, updated_by=actor,
             )  # fmt: skip
-            _repropose(session, row, count_basic)
-            session.add(row)
+            _repropose(row, judged[row.standard_id])
+            rows.append(row)
             if number % 200 == 0:
                 report(number, len(ids), f"已生成 {number}/{len(ids)} 个站点的复核建议")
+        session.add_all(rows)
         session.flush()
-        audit.record(session, actor, "start", "reexam_round", round_.id, new={"year": year, "stations": len(ids)})
+        audit.record(session, actor, "start", "reexam_round", round_.id, new={"year": year, "stations": len(rows)})
         report(len(ids), len(ids), "完成")
         return _round_info(session, round_)
 
 
 def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> RoundInfo:
-    """Re-read the year's figures for undecided stations (cases entered late) and propose again."""
+    """Re-read the year's figures for undecided stations (cases entered late) and propose again.
+
+    A station whose level changed since the round started is judged by its new level's standard
+    (frozen from then on), so the snapshot's level and the standard it names always agree."""
     with db.writing() as session:
         round_ = _open_round(session, round_id)
         rows = list(session.scalars(select(Reexamination).where(Reexamination.round_id == round_id)))
         pending = [r for r in rows if not r.decided_outcome]
         as_of = today if today.year == round_.year else None
         year = round_.year
-        figures = store_figures.station_figures(
-            session, date(year, 1, 1), date(year, 12, 31), [r.station_id for r in pending], as_of
-        )
+        pending_ids = [r.station_id for r in pending]
+        figures = store_figures.station_figures(session, date(year, 1, 1), date(year, 12, 31), pending_ids, as_of)
         count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
-        stations_by_id = {s.id: s for s in session.scalars(select(Station).where(Station.id.in_([r.station_id for r in pending])))}
+        stations_by_id = {s.id: s for s in session.scalars(select(Station).where(Station.id.in_(pending_ids)))}
+        judged = _Standards(session, count_basic)
+        standard_of_level: dict[str, int] = {}
         for row in pending:
-            row.indicators = _snapshot(figures.get(row.station_id) or StationFigures(row.station_id), stations_by_id[row.station_id])
-            _repropose(session, row, count_basic)
+            station = stations_by_id[row.station_id]
+            if judged[row.standard_id].draft.level != station.level:
+                if station.level not in standard_of_level:
+                    standard_of_level[station.level] = standard_in_force(session, station.level, year, actor).id
+                row.standard_id = standard_of_level[station.level]
+            row.indicators = _snapshot(figures.get(row.station_id) or StationFigures(row.station_id), station,
+                                       count_basic)  # fmt: skip
+            _repropose(row, judged[row.standard_id])
         audit.record(session, actor, "refresh", "reexam_round", round_id, new={"stations": len(pending)})
         return _round_info(session, round_)
 
@@ -263,9 +318,12 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
 def round_rows(db: Database, round_id: int) -> list[ReexamRow]:
     """Every station of the round, by station code (a province has a few thousand)."""
     with db.reading() as session:
-        count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
-        standards = {s.id: s for s in session.scalars(select(Standard).join(
-            Reexamination, Reexamination.standard_id == Standard.id).where(Reexamination.round_id == round_id))}
+        judged = _Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
+        for standard in session.scalars(
+            select(Standard).where(Standard.id.in_(
+                select(Reexamination.standard_id).where(Reexamination.round_id == round_id).distinct()))
+        ):  # fmt: skip
+            judged.add(standard)
         result = session.execute(
             select(Reexamination, Station.code, Station.name, County.name)
             .join(Station, Station.id == Reexamination.station_id)
@@ -275,16 +333,17 @@ def round_rows(db: Database, round_id: int) -> list[ReexamRow]:
         ).all()  # fmt: skip
         rows = []
         for row, code, name, county in result:
-            standard = standards[row.standard_id]
-            _proposal, total, sheet = _judge(row, standard, count_basic)
+            judging = judged[row.standard_id]
+            figures = _figures(row.indicators)
+            sheet = judging.sheet(row, figures)
             rows.append(
                 ReexamRow(
                     row.id, row.station_id, code, name, county, row.indicators.get("level", ""),
-                    _figures(row.indicators), dict(row.checklist_scores or {}), row.inspector, row.inspected_on,
+                    figures, dict(row.checklist_scores or {}), row.inspector, row.inspected_on,
                     None if sheet.on_site is None else sum(sheet.on_site.values(), Decimal(0)),
-                    sheet.performance, sheet.first_payout, total, row.proposed_outcome,
+                    sheet.performance, sheet.first_payout, sheet.total, row.proposed_outcome,
                     tuple(row.proposed_reasons or ()), row.decided_outcome, row.decision_reason, row.document_no,
-                    row.decided_by, row.decided_at, draft_of_row(standard).checklist,
+                    row.decided_by, row.decided_at, judging.draft.checklist,
                 )
             )  # fmt: skip
         return rows
@@ -317,33 +376,43 @@ def enter_scores(db: Database, entries: Iterable[ScoreEntry], actor: str, today:
     station's total and proposal. Any wrong cell refuses the lot, naming station and item."""
     entries = list(entries)
     with db.writing() as session:
-        count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
+        judged = _Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
+        found = {
+            row.id: (row, code, name)
+            for row, code, name in session.execute(
+                select(Reexamination, Station.code, Station.name)
+                .join(Station, Station.id == Reexamination.station_id)
+                .where(Reexamination.id.in_({entry.reexam_id for entry in entries}))
+            )
+        }  # one query for the grid, not three per sheet
+        for round_id in {row.round_id for row, _code, _name in found.values()}:
+            _open_round(session, round_id)
         problems: dict[str, str] = {}
         rows: list[tuple[Reexamination, ScoreEntry]] = []
         for entry in entries:
-            row = session.get(Reexamination, entry.reexam_id)
-            if row is None:
+            if entry.reexam_id not in found:
                 raise UserError("找不到该站点的复核记录", hint="请刷新")
-            _open_round(session, row.round_id)
+            row, code, name = found[entry.reexam_id]
             if row.decided_outcome:
-                station = session.get(Station, row.station_id)
-                raise UserError(f"站点“{station.name if station else row.station_id}”的复核结论已确认，不能再改评分")
-            standard = session.get(Standard, row.standard_id)
-            assert standard is not None
-            station_code = session.scalar(select(Station.code).where(Station.id == row.station_id))
-            label = f"{station_code} " if len(entries) > 1 else ""
-            problems |= _check_entry(entry, draft_of_row(standard).checklist, today, label)
+                raise UserError(f"站点“{name}”的复核结论已确认，不能再改评分")
+            label = f"{code} " if len(entries) > 1 else ""
+            problems |= _check_entry(entry, judged[row.standard_id].draft.checklist, today, label)
             rows.append((row, entry))
         if problems:
             raise ValidationFailed(problems, LABELS)
         for row, entry in rows:
-            row.checklist_scores = {k: str(Decimal(str(v).strip())) for k, v in entry.scores.items() if str(v).strip() != ""}
+            row.checklist_scores = {k: str(Decimal(str(v).strip())) for k, v in entry.scores.items()
+                                    if not _blank(v)}  # fmt: skip
             row.inspector, row.inspected_on, row.updated_by = entry.inspector.strip(), entry.inspected_on, actor
-            _repropose(session, row, count_basic)
+            _repropose(row, judged[row.standard_id])
             audit.record(session, actor, "score", "reexamination", row.id, station_id=row.station_id,
                          new={"scores": row.checklist_scores, "inspector": row.inspector,
                               "inspected_on": row.inspected_on})  # fmt: skip
         return len(rows)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
 
 
 # -- decisions ------------------------------------------------------------------------------
@@ -357,7 +426,11 @@ def decide(
     document_no: str = "",
 ) -> ReexamOutcome:
     """Confirm (same as the proposal) or override (needs a reason) one station's outcome, and
-    apply it to the station through the register's history (kind 年度复核)."""
+    apply it to the station through the register's history (kind 年度复核).
+
+    An outcome the station cannot take (限期整改 for a suspended station, 淘汰除名 for an ordinary
+    one) is refused before anything is recorded; 限期整改 for a station already under
+    rectification is recorded without a second status change."""
     with db.writing() as session:
         row = session.get(Reexamination, reexam_id)
         if row is None:
@@ -369,14 +442,25 @@ def decide(
         if problems:
             raise ValidationFailed(problems, LABELS)
         chosen = ReexamOutcome(outcome)
+        station = session.get(Station, row.station_id)
+        assert station is not None
+        action = OUTCOME_ACTIONS[chosen]
+        if action is StationAction.RECTIFY and station.status == StationStatus.RECTIFYING.value:
+            action = None  # already under rectification: the decision stands, the status needs no change
+        if action is not None:
+            try:
+                plan_change(action, StationStatus(station.status), StationLevel(station.level))
+            except ChangeRefused as exc:
+                raise UserError(f"站点“{station.name}”：{exc}", hint="请选择其他复核结论并填写理由") from exc
         why = reason.strip() or "；".join(row.proposed_reasons or ()) or chosen.label
         row.decided_outcome, row.decision_reason, row.document_no = chosen.value, reason.strip(), document_no.strip()
         row.decided_by, row.decided_at, row.updated_by = actor, utc_now(), actor
         audit.record(session, actor, "decide", "reexamination", row.id, station_id=row.station_id,
                      new={"outcome": chosen.value, "proposed": row.proposed_outcome, "reason": reason.strip()})  # fmt: skip
         station_id, year = row.station_id, round_.year
-    action = OUTCOME_ACTIONS[chosen]
     if action is not None:
+        # The register's change is its own unit of work (services.stations owns it); it was
+        # checked above, so a refusal here means the station changed meanwhile: undo the decision.
         try:
             stations.change_station_status(
                 db, station_id, action, reason=f"{year}年度复核：{why}"[:500], effective_on=today, actor=actor,
@@ -394,6 +478,7 @@ def _undo_decision(db: Database, reexam_id: int) -> None:
         row = session.get(Reexamination, reexam_id)
         if row is not None:
             row.decided_outcome, row.decision_reason, row.decided_by, row.decided_at = None, "", "", None
+            row.document_no = ""
 
 
 def confirm_proposals(db: Database, reexam_ids: Iterable[int], actor: str, today: date) -> int:
