@@ -67,7 +67,9 @@ class StationFigures:
     def rate(self, indicator: Indicator, count_basic_as_satisfied: bool = True) -> Rate:
         """One indicator of this station, as a Rate (numerator, denominator)."""
         if indicator is Indicator.SELF_MEDIATION:
-            return self_mediation_rate(self.self_mediated, self.closed)
+            # Cases closed as 移交 were sent on (at the consumer's request or beyond the station's
+            # remit): the brief excludes them from the denominator (domain.indicators).
+            return self_mediation_rate(self.self_mediated, self.closed - self.transferred)
         if indicator is Indicator.MEDIATION_SUCCESS:
             return mediation_success_rate(self.successful, self.failed, self.terminated)
         if indicator is Indicator.CLOSURE:

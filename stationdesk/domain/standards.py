@@ -249,7 +249,7 @@ def evaluate_against_standard(
         raise ValueError(f"cases must not be negative, got {cases}")
     findings = [
         _rate_finding(
-            "self_mediation", "自行调解率", self_mediation, standard.self_mediation, "无已办结投诉"
+            "self_mediation", "自行调解率", self_mediation, standard.self_mediation, "无应由本站调解的已办结投诉"
         ),
         _rate_finding("success", "调解成功率", success, standard.success, "无调解结案的投诉"),
         _first_payout_finding(standard.first_payout, operates_first_payout),

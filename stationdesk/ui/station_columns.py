@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from stationdesk.domain.indicators import mediation_success_rate, self_mediation_rate
+from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_yuan
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
 from stationdesk.services.register import StationRow
@@ -51,18 +51,16 @@ def station_columns(year: int) -> list[Column[StationRow]]:
             "self_rate",
             "自行调解率",
             80,
-            lambda r: self_mediation_rate(r.figures.self_mediated, r.figures.closed).percent_text(),
+            lambda r: r.figures.rate(Indicator.SELF_MEDIATION).percent_text(),
             numeric=True,
             sortable=False,
-            tooltip="自行调解件数 ÷ 已办结件数",
+            tooltip="自行调解件数 ÷ 已办结件数（以“移交”结案的不计）",
         ),
         Column(
             "success_rate",
             "调解成功率",
             80,
-            lambda r: mediation_success_rate(
-                r.figures.successful, r.figures.failed, r.figures.terminated
-            ).percent_text(),
+            lambda r: r.figures.rate(Indicator.MEDIATION_SUCCESS).percent_text(),
             numeric=True,
             sortable=False,
             tooltip="调解成功 ÷ (成功 + 不成功 + 终止)，撤回不计",

@@ -128,7 +128,7 @@ def test_cases_received_but_none_closed_count_as_not_met() -> None:
     figures = StationFigures(1, received=12, reached=1, satisfied=1)
     outcome, reasons = judge(PROVINCIAL, figures)
     assert outcome is ReexamOutcome.DOWNGRADE
-    assert reasons == ("自行调解率 无数据（无已办结投诉）", "调解成功率 无数据（无调解结案的投诉）")
+    assert reasons == ("自行调解率 无数据（无应由本站调解的已办结投诉）", "调解成功率 无数据（无调解结案的投诉）")
 
 
 def test_low_satisfaction_alone_is_put_right_by_rectification() -> None:

@@ -117,9 +117,9 @@ def test_a_case_received_on_31_december_counts_in_that_year_and_1_january_in_the
 
 def test_self_mediation_rate_is_self_mediated_over_closed_cases(year: Year) -> None:
     figures = _a(year)
-    assert figures.self_mediated == 6  # case 8 was handed to the bureau
-    assert figures.rate(Indicator.SELF_MEDIATION) == Rate(6, 7)
-    assert figures.rate(Indicator.SELF_MEDIATION).percent_text() == "85.7%"
+    assert figures.self_mediated == 6  # case 8 was handed to the bureau and closed as 移交
+    assert figures.rate(Indicator.SELF_MEDIATION) == Rate(6, 6), "a case sent on is not counted against it"
+    assert figures.rate(Indicator.SELF_MEDIATION).percent_text() == "100.0%"
 
 
 def test_mediation_success_rate_leaves_out_withdrawals_and_transfers(year: Year) -> None:
@@ -213,7 +213,7 @@ def test_a_station_with_no_cases_has_dashes_not_zero_percent(year: Year) -> None
 def test_a_station_whose_cases_were_all_transferred(year: Year) -> None:
     figures = indicators.indicators_of(year.db, year.c, *Y2026, TODAY)
     assert (figures.received, figures.closed, figures.self_mediated, figures.transferred) == (2, 2, 0, 2)
-    assert figures.rate(Indicator.SELF_MEDIATION).percent_text() == "0.0%"
+    assert figures.rate(Indicator.SELF_MEDIATION).percent_text() == "—", "all sent on: nothing to mediate"
     assert figures.rate(Indicator.MEDIATION_SUCCESS).percent_text() == "—"
     assert figures.rate(Indicator.CLOSURE).percent_text() == "100.0%"
 
@@ -235,7 +235,7 @@ def test_without_a_station_list_only_stations_with_activity_are_returned(year: Y
 def test_the_figures_as_plain_values_for_json(year: Year) -> None:
     values = _a(year).as_dict()
     assert values["received"] == 10
-    assert values["self_mediation_counts"] == "6/7"
+    assert values["self_mediation_counts"] == "6/6"
     assert values["mediation_success_rate"] == "60.0%"
     assert values["first_payout_counts"] == "2/3"
     assert values["satisfaction_counts"] == "5/6"
