@@ -481,17 +481,39 @@ def _undo_decision(db: Database, reexam_id: int) -> None:
             row.document_no = ""
 
 
-def confirm_proposals(db: Database, reexam_ids: Iterable[int], actor: str, today: date) -> int:
-    """Confirm the proposals of several stations as they stand (no reason needed); returns how many."""
-    confirmed = 0
+@dataclass(frozen=True)
+class Confirmed:
+    """How many proposals were confirmed, and a line per station the register refused."""
+
+    count: int
+    refused: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        text = f"已确认 {self.count} 个站点的复核结论"
+        if self.refused:
+            text += f"；{len(self.refused)} 个未能确认：" + "；".join(self.refused[:5])
+        return text
+
+
+def confirm_proposals(db: Database, reexam_ids: Iterable[int], actor: str, today: date) -> Confirmed:
+    """Confirm the proposals of several stations as they stand (no reason needed). Each is its own
+    decision: one the register refuses (a suspended station cannot be put under rectification) is
+    reported and the others go on."""
+    confirmed, refused = 0, []
     for reexam_id in reexam_ids:
         with db.reading() as session:
             row = session.get(Reexamination, reexam_id)
             proposed = row.proposed_outcome if row is not None and not row.decided_outcome else None
-        if proposed:
+            code = session.scalar(select(Station.code).where(Station.id == row.station_id)) if row else ""
+        if not proposed:
+            continue
+        try:
             decide(db, reexam_id, proposed, "", actor, today)
-            confirmed += 1
-    return confirmed
+        except UserError as exc:
+            refused.append(f"{code}：{exc}")
+            continue
+        confirmed += 1
+    return Confirmed(confirmed, tuple(refused))
 
 
 def close_round(db: Database, round_id: int, actor: str) -> RoundInfo:

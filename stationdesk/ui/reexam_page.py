@@ -388,7 +388,7 @@ class ReexamPage(QWidget):
         ids = [r.id for r in rows]
         self._runner.run(
             lambda _ctx: reexam.confirm_proposals(self._db, ids, self._actor, self._today),
-            on_done=lambda n: self._after(f"已确认 {n} 个站点的复核结论"),
+            on_done=lambda result: self._after(result.summary()),
             on_error=self._on_action_error, progress_parent=self, progress_title="正在确认复核结论",
         )  # fmt: skip
 

@@ -366,8 +366,8 @@ def test_a_decided_station_cannot_be_decided_or_scored_again(town: Town, started
 
 def test_confirm_proposals_applies_each_proposal_as_it_stands(town: Town, started: reexam.RoundInfo) -> None:
     ids = [row.id for row in reexam.round_rows(town.db, started.id)]
-    assert reexam.confirm_proposals(town.db, ids, CHIEF, TODAY) == 5
-    assert reexam.confirm_proposals(town.db, ids, CHIEF, TODAY) == 0
+    assert reexam.confirm_proposals(town.db, ids, CHIEF, TODAY).count == 5
+    assert reexam.confirm_proposals(town.db, ids, CHIEF, TODAY).count == 0
     assert {sid: level_and_status(town, sid)[0] for sid in town.demonstration} == {
         town.kept: "provincial", town.below: "municipal", town.municipal: "municipal", town.no_fund: "municipal",
         town.silent: "ordinary",
@@ -481,3 +481,24 @@ def test_ranking_size_comes_from_the_setting(town: Town, started: reexam.RoundIn
     assert (ranked.size, len(ranked.red), len(ranked.black)) == (1, 1, 1)
     with pytest.raises(UserError, match="红黑榜人数应为 1 至 50 之间的整数"):
         preferences.put(town.db, "ranking_size", 0, CHIEF)
+
+
+def test_confirming_many_reports_a_refused_station_and_confirms_the_others(desk: Any) -> None:
+    def dissatisfied_station(name: str) -> int:
+        station = desk.station(name, level="municipal")
+        for day in (3, 4, 5, 6, 9):
+            case_id = desk.case(station, date(2026, 3, day), outcome="success", closed_on=date(2026, 3, day + 1))
+        desk.follow_up(case_id, date(2026, 3, 20), "unsatisfied")
+        return station
+
+    suspended, active = dissatisfied_station("暂停的站"), dissatisfied_station("正常的站")
+    stations.change_station_status(desk.db, suspended, StationAction.SUSPEND, reason="依托单位装修停业",
+                                   effective_on=date(2026, 10, 1), actor=CHIEF, today=TODAY)  # fmt: skip
+    started = reexam.start_round(desk.db, 2026, CHIEF, TODAY)
+    rows = reexam.round_rows(desk.db, started.id)
+    assert {r.proposed for r in rows} == {"rectify"}, "satisfaction alone fails: put it right"
+    result = reexam.confirm_proposals(desk.db, [r.id for r in rows], CHIEF, TODAY)
+    assert result.count == 1
+    assert len(result.refused) == 1 and "暂停" in result.refused[0]
+    decided = {r.station_id: r.decided for r in reexam.round_rows(desk.db, started.id)}
+    assert decided == {suspended: None, active: "rectify"}
