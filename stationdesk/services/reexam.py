@@ -10,40 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stationdesk.domain.figures import STATION_RATES, StationFigures
-from stationdesk.domain.indicators import Indicator
+from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.reexam_rules import (
     OUTCOME_ACTIONS,
-    Proposal,
     check_decision,
-    group_by,
-    propose,
-    rank,
-    red_and_black,
 )
-from stationdesk.domain.scoring import ScoreItem, ScoreSheet, check_scores, score_sheet
-from stationdesk.domain.standards import LevelStandard
+from stationdesk.domain.scoring import ScoreItem, check_scores
 from stationdesk.domain.station_lifecycle import ChangeRefused, StationAction, plan_change
 from stationdesk.domain.vocabulary import HistoryKind, ReexamOutcome, StationLevel, StationStatus
 from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import audit, preferences, stations
-from stationdesk.services.standards import StandardDraft, draft_of_row, standard_in_force
+from stationdesk.services.reexam_judging import Standards, repropose, snapshot
+from stationdesk.services.reexam_results import (  # the reads, re-exported: one module to call
+    Ranking,
+    ReexamRow,
+    StationRound,
+    ranking,
+    round_rows,
+    station_rounds,
+)
+from stationdesk.services.standards import standard_in_force
 from stationdesk.store import figures as store_figures
 from stationdesk.store.database import Database
-from stationdesk.store.models import County, Reexamination, ReexamRound, Standard, Station
+from stationdesk.store.models import Reexamination, ReexamRound, Station
 from stationdesk.store.types import utc_now
 
 Progress = Callable[[int, int, str], None]
 LABELS = {"outcome": "复核结论", "reason": "理由", "scores": "现场评分", "inspector": "检查人", "inspected_on": "检查日期"}
-_FIGURE_FIELDS = [f.name for f in fields(StationFigures)]
+FIGURE_FIELDS = [f.name for f in fields(StationFigures)]
 
 
 @dataclass(frozen=True)
@@ -56,128 +57,6 @@ class RoundInfo:
     decided: int
     scored: int
     created_by: str
-
-
-@dataclass(frozen=True)
-class ReexamRow:
-    """One station in a round, as the round view, the grid and the CLI show it."""
-
-    id: int
-    station_id: int
-    code: str
-    name: str
-    county: str
-    level: str
-    figures: StationFigures
-    scores: dict[str, Any]
-    inspector: str
-    inspected_on: date | None
-    on_site: Decimal | None
-    performance: Decimal
-    first_payout_points: Decimal
-    total: Decimal | None
-    proposed: str | None
-    reasons: tuple[str, ...]
-    decided: str | None
-    decision_reason: str
-    document_no: str
-    decided_by: str
-    decided_at: datetime | None
-    checklist: tuple[ScoreItem, ...]
-
-    @property
-    def outcome_text(self) -> str:
-        return ReexamOutcome(self.decided).label if self.decided else "待确认"
-
-    @property
-    def proposed_text(self) -> str:
-        return ReexamOutcome(self.proposed).label if self.proposed else ""
-
-
-# -- snapshots ------------------------------------------------------------------------------
-def _snapshot(figures: StationFigures, station: Station, count_basic: bool) -> dict[str, Any]:
-    """What a round keeps of a station's year: the figures (counts, dates as text) and the facts
-    the rules used, so a proposal can be recomputed and explained years later."""
-    values: dict[str, Any] = {}
-    for name in _FIGURE_FIELDS:
-        value = getattr(figures, name)
-        values[name] = value.isoformat() if isinstance(value, date) else value
-    rates: dict[str, str] = {}
-    for indicator in STATION_RATES:  # as StationFigures.as_dict writes them, without its asdict()
-        rate = figures.rate(indicator, count_basic)
-        rates[f"{indicator.value}_rate"], rates[f"{indicator.value}_counts"] = rate.percent_text(), rate.counts_text()
-    return values | {
-        "level": station.level,
-        "in_scheme": station.first_payout_scheme,
-        "host_status": station.host_status,
-        "rates": rates,
-    }
-
-
-def _figures(snapshot: Mapping[str, Any]) -> StationFigures:
-    values = {name: snapshot.get(name) for name in _FIGURE_FIELDS}
-    for name in ("last_case_on", "last_consultation_on"):
-        values[name] = date.fromisoformat(values[name]) if values[name] else None
-    return StationFigures(**{k: (0 if v is None and k not in ("last_case_on", "last_consultation_on") else v)
-                             for k, v in values.items()})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Judging:
-    """One standard revision, read and parsed once per unit of work (not once per station)."""
-
-    draft: StandardDraft
-    level_standard: LevelStandard
-    count_basic: bool
-
-    def sheet(self, row: Reexamination, figures: StationFigures) -> ScoreSheet:
-        snapshot = row.indicators
-        return score_sheet(
-            self.level_standard, self.draft.checklist, figures, bool(snapshot.get("in_scheme")),
-            row.checklist_scores or None, self.count_basic,
-        )  # fmt: skip
-
-    def propose(self, row: Reexamination, figures: StationFigures, total: Decimal | None) -> Proposal:
-        snapshot = row.indicators
-        return propose(
-            StationLevel(snapshot["level"]), self.level_standard, figures, bool(snapshot.get("in_scheme")),
-            snapshot.get("host_status", "normal"), total, self.count_basic,
-            Decimal(self.draft.pass_score), Decimal(self.draft.upgrade_score),
-        )  # fmt: skip
-
-
-class _Standards:
-    """The standard revisions a unit of work judges by, by id (a round uses at most three).
-
-    Why a cache: `session.get` per station reloaded the revision every time (the identity map
-    holds it weakly), and parsing its checklist per station cost as much again."""
-
-    def __init__(self, session: Session, count_basic: bool) -> None:
-        self._session = session
-        self._count_basic = count_basic
-        self._by_id: dict[int, _Judging] = {}
-
-    def add(self, standard: Standard) -> _Judging:
-        draft = draft_of_row(standard)
-        judging = self._by_id[standard.id] = _Judging(draft, draft.level_standard(), self._count_basic)
-        return judging
-
-    def __getitem__(self, standard_id: int) -> _Judging:
-        judging = self._by_id.get(standard_id)
-        if judging is None:
-            standard = self._session.get(Standard, standard_id)
-            assert standard is not None
-            judging = self.add(standard)
-        return judging
-
-
-def _repropose(row: Reexamination, judging: _Judging) -> None:
-    figures = _figures(row.indicators)
-    total = judging.sheet(row, figures).total
-    proposal = judging.propose(row, figures, total)
-    row.proposed_outcome = proposal.outcome.value
-    row.proposed_reasons = list(proposal.reasons)
-    row.total_score = float(total) if total is not None else None
 
 
 # -- rounds ---------------------------------------------------------------------------------
@@ -256,7 +135,7 @@ def start_round(
         as_of = today if today.year == year else None
         figures = store_figures.station_figures(session, date(year, 1, 1), date(year, 12, 31), ids, as_of)
         stations_by_id = {s.id: s for s in session.scalars(select(Station).where(Station.id.in_(ids)))}
-        judged = _Standards(session, count_basic)
+        judged = Standards(session, count_basic)
         by_level: dict[str, int] = {}
         for level in sorted({s.level for s in stations_by_id.values()}):  # frozen from now on
             standard = standard_in_force(session, level, year, actor)
@@ -271,10 +150,10 @@ def start_round(
                 continue
             row = Reexamination(
                 round_id=round_.id, station_id=station.id, standard_id=by_level[station.level],
-                indicators=_snapshot(figures.get(station.id) or StationFigures(station.id), station, count_basic),
+                indicators=snapshot(figures.get(station.id) or StationFigures(station.id), station, count_basic),
                 checklist_scores={}, created_by=actor, updated_by=actor,
             )  # fmt: skip
-            _repropose(row, judged[row.standard_id])
+            repropose(row, judged[row.standard_id])
             rows.append(row)
             if number % 200 == 0:
                 report(number, len(ids), f"已生成 {number}/{len(ids)} 个站点的复核建议")
@@ -300,7 +179,7 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
         figures = store_figures.station_figures(session, date(year, 1, 1), date(year, 12, 31), pending_ids, as_of)
         count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
         stations_by_id = {s.id: s for s in session.scalars(select(Station).where(Station.id.in_(pending_ids)))}
-        judged = _Standards(session, count_basic)
+        judged = Standards(session, count_basic)
         standard_of_level: dict[str, int] = {}
         for row in pending:
             station = stations_by_id[row.station_id]
@@ -308,45 +187,11 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
                 if station.level not in standard_of_level:
                     standard_of_level[station.level] = standard_in_force(session, station.level, year, actor).id
                 row.standard_id = standard_of_level[station.level]
-            row.indicators = _snapshot(figures.get(row.station_id) or StationFigures(row.station_id), station,
+            row.indicators = snapshot(figures.get(row.station_id) or StationFigures(row.station_id), station,
                                        count_basic)  # fmt: skip
-            _repropose(row, judged[row.standard_id])
+            repropose(row, judged[row.standard_id])
         audit.record(session, actor, "refresh", "reexam_round", round_id, new={"stations": len(pending)})
         return _round_info(session, round_)
-
-
-def round_rows(db: Database, round_id: int) -> list[ReexamRow]:
-    """Every station of the round, by station code (a province has a few thousand)."""
-    with db.reading() as session:
-        judged = _Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
-        for standard in session.scalars(
-            select(Standard).where(Standard.id.in_(
-                select(Reexamination.standard_id).where(Reexamination.round_id == round_id).distinct()))
-        ):  # fmt: skip
-            judged.add(standard)
-        result = session.execute(
-            select(Reexamination, Station.code, Station.name, County.name)
-            .join(Station, Station.id == Reexamination.station_id)
-            .join(County, County.id == Station.county_id)
-            .where(Reexamination.round_id == round_id)
-            .order_by(Station.code)
-        ).all()  # fmt: skip
-        rows = []
-        for row, code, name, county in result:
-            judging = judged[row.standard_id]
-            figures = _figures(row.indicators)
-            sheet = judging.sheet(row, figures)
-            rows.append(
-                ReexamRow(
-                    row.id, row.station_id, code, name, county, row.indicators.get("level", ""),
-                    figures, dict(row.checklist_scores or {}), row.inspector, row.inspected_on,
-                    None if sheet.on_site is None else sum(sheet.on_site.values(), Decimal(0)),
-                    sheet.performance, sheet.first_payout, sheet.total, row.proposed_outcome,
-                    tuple(row.proposed_reasons or ()), row.decided_outcome, row.decision_reason, row.document_no,
-                    row.decided_by, row.decided_at, judging.draft.checklist,
-                )
-            )  # fmt: skip
-        return rows
 
 
 # -- scores ---------------------------------------------------------------------------------
@@ -376,7 +221,7 @@ def enter_scores(db: Database, entries: Iterable[ScoreEntry], actor: str, today:
     station's total and proposal. Any wrong cell refuses the lot, naming station and item."""
     entries = list(entries)
     with db.writing() as session:
-        judged = _Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
+        judged = Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
         found = {
             row.id: (row, code, name)
             for row, code, name in session.execute(
@@ -404,7 +249,7 @@ def enter_scores(db: Database, entries: Iterable[ScoreEntry], actor: str, today:
             row.checklist_scores = {k: str(Decimal(str(v).strip())) for k, v in entry.scores.items()
                                     if not _blank(v)}  # fmt: skip
             row.inspector, row.inspected_on, row.updated_by = entry.inspector.strip(), entry.inspected_on, actor
-            _repropose(row, judged[row.standard_id])
+            repropose(row, judged[row.standard_id])
             audit.record(session, actor, "score", "reexamination", row.id, station_id=row.station_id,
                          new={"scores": row.checklist_scores, "inspector": row.inspector,
                               "inspected_on": row.inspected_on})  # fmt: skip
@@ -543,64 +388,8 @@ def reopen_round(db: Database, round_id: int, actor: str, is_admin: bool, reason
         return _round_info(session, round_)
 
 
-# -- ranking --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Ranking:
-    """A round's ranking: overall and per county, with the red and black lists."""
-
-    overall: list[ReexamRow]
-    by_county: dict[str, list[ReexamRow]]
-    red: list[ReexamRow]
-    black: list[ReexamRow]
-    size: int
-
-
-def _rank_key(row: ReexamRow) -> tuple[Decimal, Fraction | None, int, str]:
-    return (row.total, row.figures.rate(Indicator.MEDIATION_SUCCESS).fraction, row.figures.received,  # type: ignore[return-value]
-            row.code)  # fmt: skip
-
-
-def ranking(db: Database, round_id: int, size: int | None = None) -> Ranking:
-    """Rank the round's stations by total score (ties: `reexam_rules.TIE_RULE`); the top and
-    bottom `size` (default: the setting, 3) are the red and black lists."""
-    rows = round_rows(db, round_id)
-    if size is None:
-        size = int(preferences.get(db, "ranking_size"))
-    overall = rank(rows, _rank_key)
-    scored = [r for r in overall if r.total is not None]
-    red, black = red_and_black(scored, size)
-    by_county = {county: rank(group, _rank_key) for county, group in group_by(rows, lambda r: r.county).items()}
-    return Ranking(overall, by_county, red, black, size)
-
-
-# -- a station's history --------------------------------------------------------------------
-@dataclass(frozen=True)
-class StationRound:
-    year: int
-    level: str
-    figures: StationFigures
-    total: float | None
-    proposed: str | None
-    reasons: tuple[str, ...]
-    decided: str | None
-    decision_reason: str
-    decided_by: str
-    decided_at: datetime | None
-
-
-def station_rounds(db: Database, station_id: int) -> list[StationRound]:
-    """Every round the station was in, newest first: figures, score, proposal, decision, who."""
-    with db.reading() as session:
-        rows = session.execute(
-            select(ReexamRound.year, Reexamination)
-            .join(Reexamination, Reexamination.round_id == ReexamRound.id)
-            .where(Reexamination.station_id == station_id)
-            .order_by(ReexamRound.year.desc())
-        ).all()
-        return [
-            StationRound(
-                year, r.indicators.get("level", ""), _figures(r.indicators), r.total_score, r.proposed_outcome,
-                tuple(r.proposed_reasons or ()), r.decided_outcome, r.decision_reason, r.decided_by, r.decided_at,
-            )
-            for year, r in rows
-        ]
+__all__ = [
+    "Confirmed", "Ranking", "ReexamRow", "RoundInfo", "ScoreEntry", "StationRound", "close_round",
+    "confirm_proposals", "decide", "demonstration_station_ids", "enter_scores", "ranking", "refresh_proposals",
+    "reopen_round", "round_of_year", "round_rows", "start_round", "station_rounds",
+]  # fmt: skip
