@@ -35,6 +35,7 @@ class ValidationFailed(UserError):
         first = "；".join(f"{labels.get(k, k)}：{v}" for k, v in list(problems.items())[:3])
         super().__init__(f"有 {len(problems)} 处需要修改：{first}")
         self.problems = dict(problems)
+        self.labels = dict(labels)
 
 
 class ConflictError(UserError):

@@ -8,15 +8,12 @@ they are read a page at a time, so a million-case list streams instead of fillin
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import os
-import sys
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from stationdesk.cli.output import write_records
 from stationdesk.config import Settings, default_actor
 from stationdesk.domain.case_rules import FIELD_LABELS, CaseDraft, case_number, parse_amount
 from stationdesk.domain.dates import parse_user_date
@@ -171,12 +168,6 @@ def _cmd_add(args: argparse.Namespace, db: Any, today: date) -> int:
     return 0
 
 
-def _print_problems(exc: ValidationFailed) -> None:
-    sys.stderr.write(f"错误：未保存，有 {len(exc.problems)} 处需要修改\n")
-    for key, message in exc.problems.items():
-        label = FIELD_LABELS.get(key, key)
-        sys.stderr.write((message if message.startswith(f"{label}：") else f"{label}：{message}") + "\n")
-
 
 # ---- cases list ------------------------------------------------------------------------------
 
@@ -228,51 +219,6 @@ def _paged(db: Any, ids: list[int], today: date) -> Iterator[dict[str, Any]]:
         yield from (_case_record(rows[i], today) for i in page if i in rows)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _cell(text: str, width: int) -> str:
-    """`text` padded (or cut with "…") to `width` terminal columns; negative width aligns right."""
-    size = abs(width)
-    if _width(text) > size:
-        while _width(text) > size - 1:
-            text = text[:-1]
-        text += "…"
-    pad = " " * (size - _width(text))
-    return pad + text if width < 0 else text + pad
-
-
-def _write_table(columns: Iterable[tuple[str, str, int]], records: Iterable[dict[str, Any]]) -> int:
-    cols = list(columns)
-    print("  ".join(_cell(heading, width) for heading, _key, width in cols).rstrip())
-    count = 0
-    for rec in records:
-        count += 1
-        print("  ".join(_cell(str(rec[key]), width) for _heading, key, width in cols).rstrip())
-    return count
-
-
-def _write(fmt: str, columns: tuple[tuple[str, str, int], ...], records: Iterable[dict[str, Any]]) -> int:
-    """Stream `records` as a table, CSV (Chinese headings) or a JSON list; returns how many."""
-    count = 0
-    if fmt == "json":
-        sys.stdout.write("[")
-        for rec in records:
-            count += 1
-            sys.stdout.write(("\n  " if count == 1 else ",\n  ") + json.dumps(rec, ensure_ascii=False))
-        sys.stdout.write("\n]\n")
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow([heading for heading, _key, _w in columns])
-        for rec in records:
-            count += 1
-            writer.writerow([rec[key] for _heading, key, _w in columns])
-    else:
-        count = _write_table(columns, records)
-    return count
-
-
 def _cmd_list(args: argparse.Namespace, db: Any, today: date) -> int:
     from stationdesk.services import cases
 
@@ -280,7 +226,7 @@ def _cmd_list(args: argparse.Namespace, db: Any, today: date) -> int:
     ids = cases.list_case_ids(db, _case_filter(args, db, today), sort_key, descending)
     shown = ids[: args.limit] if args.limit else ids
     fmt = "json" if args.json else args.format
-    _write(fmt, CASE_COLUMNS, _paged(db, shown, today))
+    write_records(fmt, CASE_COLUMNS, _paged(db, shown, today))
     if fmt == "table":
         print(f"共 {len(ids)} 件" + (f"，显示前 {len(shown)} 件" if len(shown) < len(ids) else ""))
     return 0
@@ -355,12 +301,12 @@ def _cmd_indicators(args: argparse.Namespace, db: Any, today: date) -> int:
         if fmt == "json":
             print(json.dumps(rec, ensure_ascii=False, indent=2))
         elif fmt == "csv":
-            _write("csv", INDICATOR_COLUMNS, [_for_people(rec)])
+            write_records("csv", INDICATOR_COLUMNS, [_for_people(rec)])
         else:
             _print_one_station(_for_people(rec))
         return 0
     records = _all_stations(db, year, today, basic)
-    count = _write(fmt, INDICATOR_COLUMNS, records if fmt == "json" else map(_for_people, records))
+    count = write_records(fmt, INDICATOR_COLUMNS, records if fmt == "json" else map(_for_people, records))
     if fmt == "table":
         print(f"共 {count} 个站点（{year}年）")
     return 0
@@ -375,13 +321,4 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         handler = _cmd_indicators
     else:
         handler = {"add": _cmd_add, "list": _cmd_list}[args.cases_command]
-    try:
-        return handler(args, db, today)
-    except ValidationFailed as exc:
-        _print_problems(exc)
-        return 1
-    except BrokenPipeError:
-        # The reader stopped early (`cases list | head`): not a bug. Point stdout at devnull so the
-        # interpreter's final flush does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    return handler(args, db, today)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from stationdesk.cli.output import print_problems
 from stationdesk.config import Settings, resolve_settings
-from stationdesk.errors import UserError
+from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.logsetup import report_bug, setup_logging
 
 EXIT_OK, EXIT_USER, EXIT_BUG = 0, 1, 3
@@ -120,6 +122,14 @@ def run_command(args: argparse.Namespace) -> int:
     setup_logging(settings.log_dir)
     try:
         return COMMANDS[args.command](args, settings)
+    except ValidationFailed as exc:
+        print_problems(exc)
+        return EXIT_USER
+    except BrokenPipeError:
+        # The reader stopped early (`cases list | head`): not a bug. Point stdout at devnull so the
+        # interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except UserError as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return EXIT_USER

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from datetime import date
 from typing import Any
 
-from stationdesk.cli.cases import _write
+from stationdesk.cli.output import write_records
 from stationdesk.config import Settings, default_actor
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.reexam_rules import TIE_RULE, red_and_black
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus
-from stationdesk.errors import UserError, ValidationFailed
+from stationdesk.errors import UserError
 
 REASON_SEPARATOR = "；"
 NOT_SCORED = "未评分"
@@ -171,7 +170,7 @@ def _cmd_propose(args: argparse.Namespace, db: Any, today: date) -> int:
         info = reexam.refresh_proposals(db, info.id, args.user.strip() or default_actor(), today)
     rows = reexam.round_rows(db, info.id)
     fmt = "json" if args.json else args.format
-    _write(fmt, PROPOSAL_COLUMNS, map(_proposal_record, rows))
+    write_records(fmt, PROPOSAL_COLUMNS, map(_proposal_record, rows))
     if fmt == "table":
         tally = Counter(row.proposed_text for row in rows)
         print(f"共 {len(rows)} 个站点（{info.year}年度，已确认 {info.decided} 个，已现场评分 {info.scored} 个）；建议："
@@ -214,18 +213,18 @@ def _cmd_ranking(args: argparse.Namespace, db: Any, today: date) -> int:
                           "ranking": records}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     if fmt == "csv":
-        _write("csv", RANKING_COLUMNS, records)
+        write_records("csv", RANKING_COLUMNS, records)
         return 0
     where = f"{args.county.strip()} " if args.county else ""
     for title, chosen in ((f"红榜（前 {len(red)} 名）", red), (f"黑榜（后 {len(black)} 名）", black)):
         print(f"{info.year}年度 {where}{title}")
         if chosen:
-            _write("table", RANKING_COLUMNS, (by_id[r.code] for r in chosen))
+            write_records("table", RANKING_COLUMNS, (by_id[r.code] for r in chosen))
         else:
             print("  （尚无足够的已评分站点）")
         print()
     print(f"{info.year}年度 {where}全部排名（{TIE_RULE}；未评分的站点列在最后）")
-    _write("table", RANKING_COLUMNS, records)
+    write_records("table", RANKING_COLUMNS, records)
     print(f"共 {len(records)} 个站点，已评分 {len(places)} 个")
     return 0
 
@@ -258,13 +257,6 @@ def _cmd_decide(args: argparse.Namespace, db: Any, today: date) -> int:
     return 0
 
 
-def _print_problems(exc: ValidationFailed) -> None:
-    from stationdesk.services.reexam import LABELS
-
-    sys.stderr.write(f"错误：未保存，有 {len(exc.problems)} 处需要修改\n")
-    for key, message in exc.problems.items():
-        sys.stderr.write(f"{LABELS.get(key, key)}：{message}\n")
-
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from stationdesk.services.opening import open_database
@@ -273,12 +265,4 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings).db
     handler = {"start": _cmd_start, "propose": _cmd_propose, "ranking": _cmd_ranking,
                "decide": _cmd_decide}[args.reexam_command]  # fmt: skip
-    try:
-        return handler(args, db, today)
-    except ValidationFailed as exc:
-        _print_problems(exc)
-        return 1
-    except BrokenPipeError:
-        # The reader stopped early (`reexam propose | head`): not a bug.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    return handler(args, db, today)

@@ -94,3 +94,19 @@ def test_an_unknown_option_is_a_usage_error() -> None:
     result = run("demo", "--scale", "galaxy")
     assert result.returncode == 2
     assert "参数错误" in result.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(demo_db_path: Path) -> None:
+    """`main.py cases list | head`: the pipe closes after a line; the command ends quietly with 0."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(demo_db_path), "cases", "list", "--format", "csv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().decode().startswith("案件编号")
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=120) == 0
+    assert "抱歉" not in errors and "Traceback" not in errors
