@@ -13,7 +13,7 @@ from datetime import date
 from stationdesk.domain.credit_code import normalise_credit_code, validate_credit_code
 from stationdesk.domain.phone import normalise_phone, validate_phone
 from stationdesk.domain.text import bad_char_message, check_length, normalise_text
-from stationdesk.domain.vocabulary import StationForm, StationLevel
+from stationdesk.domain.vocabulary import HostStatus, Labelled, StationForm, StationLevel
 
 # Field → (Chinese label, maximum length). The single place these limits live.
 TEXT_FIELDS: dict[str, tuple[str, int]] = {
@@ -35,6 +35,7 @@ FIELD_LABELS: dict[str, str] = {
     "street_id": "街道乡镇",
     "office_id": "监管所",
     "host_credit_code": "统一社会信用代码",
+    "host_status": "依托单位状态",
     "contact_phone": "联系电话",
     "established_on": "建站日期",
     "plaque_on": "授牌日期",
@@ -64,6 +65,7 @@ class StationDraft:
     contact_phone: str = ""
     established_on: date | None = None
     plaque_on: date | None = None
+    host_status: str = HostStatus.NORMAL.value
     first_payout_scheme: bool = False
     fund_committed_yuan: float = 0.0
     first_question_duty: bool = False
@@ -144,6 +146,8 @@ def validate_station(draft: StationDraft, today: date) -> dict[str, str]:
         problems["form"] = f"未知的站点形式“{draft.form}”"
     if draft.level not in {lv.value for lv in StationLevel}:
         problems["level"] = f"未知的站点级别“{draft.level}”"
+    if draft.host_status not in {hs.value for hs in HostStatus}:
+        problems["host_status"] = f"未知的依托单位状态“{draft.host_status}”"
     return problems
 
 
@@ -178,6 +182,21 @@ def merge_drafts(
     ]
     merged = replace(theirs, **{k: getattr(mine, k) for k in mine_changed})
     return merged, clashes
+
+
+CODED_FIELDS: dict[str, type[Labelled]] = {"form": StationForm, "level": StationLevel, "host_status": HostStatus}
+
+
+def display_field(key: str, value: object) -> str:
+    """A field's value as people read it: coded fields by their Chinese label, the rest as
+    `display_value` shows them."""
+    enum = CODED_FIELDS.get(key)
+    if enum is not None and isinstance(value, str):
+        try:
+            return enum(value).label
+        except ValueError:
+            pass
+    return display_value(value)
 
 
 def display_value(value: object) -> str:

@@ -23,7 +23,7 @@ from stationdesk.domain.station_lifecycle import (
 from stationdesk.domain.station_rules import (
     FIELD_LABELS,
     StationDraft,
-    display_value,
+    display_field,
     normalise_draft,
     station_code,
     validate_station,
@@ -418,7 +418,7 @@ def station_timeline(db: Database, station_id: int) -> list[TimelineEntry]:
         ).all()
     for at, person, old, new in edits:
         change = "；".join(
-            f"{FIELD_LABELS.get(k.replace('_fen', '_yuan'), k)}：{display_value(old.get(k))} → {display_value(v)}"
+            f"{FIELD_LABELS.get(k.replace('_fen', '_yuan'), k)}：{display_field(k, old.get(k))} → {display_field(k, v)}"
             for k, v in new.items()
         )
         entries.append((at.date(), TimelineEntry(at.date(), "修改资料", change, "", "", person)))

@@ -56,6 +56,7 @@ class StationRow:
     street: str
     host_name: str
     host_credit_code: str
+    host_status: str
     contact_person: str
     contact_phone: str
     address: str
@@ -117,6 +118,7 @@ SORT_KEYS: dict[str, ColumnElement] = {  # type: ignore[type-arg]
     "street": Street.name,
     "host_name": _s.host_name,
     "host_credit_code": _s.host_credit_code,
+    "host_status": _s.host_status,
     "contact_person": _s.contact_person,
     "contact_phone": _s.contact_phone,
     "address": _s.address,
@@ -168,6 +170,7 @@ def station_rows(session: Session, ids: Sequence[int], year: int) -> dict[int, S
             func.coalesce(Street.name, "").label("street"),
             _s.host_name,
             _s.host_credit_code,
+            _s.host_status,
             _s.contact_person,
             _s.contact_phone,
             _s.address,

@@ -18,7 +18,7 @@ from stationdesk.domain.station_rules import (
     FIELD_LABELS,
     StationDraft,
     changed_keys,
-    display_value,
+    display_field,
     merge_drafts,
 )
 from stationdesk.services.stations import StationDetail
@@ -44,9 +44,9 @@ class ConflictDialog(QDialog):
         for row, key in enumerate(keys):
             values = [
                 FIELD_LABELS.get(key, key),
-                display_value(getattr(base, key)),
-                display_value(getattr(theirs.draft, key)),
-                display_value(getattr(mine, key)),
+                display_field(key, getattr(base, key)),
+                display_field(key, getattr(theirs.draft, key)),
+                display_field(key, getattr(mine, key)),
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -6,7 +6,7 @@ from datetime import date
 
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_yuan
-from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
+from stationdesk.domain.vocabulary import HostStatus, Labelled, StationForm, StationLevel, StationStatus
 from stationdesk.services.register import StationRow
 from stationdesk.ui.lazy_model import Column
 
@@ -15,7 +15,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _label(enum: type[StationForm] | type[StationLevel] | type[StationStatus], code: str) -> str:
+def _label(enum: type[Labelled], code: str) -> str:
     try:
         return enum(code).label
     except ValueError:
@@ -35,6 +35,8 @@ def station_columns(year: int) -> list[Column[StationRow]]:
         Column("street", "街道乡镇", 90, lambda r: r.street),
         Column("host_name", "依托单位", 200, lambda r: r.host_name),
         Column("host_credit_code", "统一社会信用代码", 160, lambda r: r.host_credit_code),
+        Column("host_status", "依托单位状态", 90, lambda r: _label(HostStatus, r.host_status),
+               colour=lambda r: None if r.host_status == HostStatus.NORMAL.value else "#b3261e"),
         Column("contact_person", "联系人", 70, lambda r: r.contact_person),
         Column("contact_phone", "联系电话", 120, lambda r: r.contact_phone),
         Column("address", "地址", 220, lambda r: r.address),

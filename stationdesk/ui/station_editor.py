@@ -27,7 +27,7 @@ from stationdesk.domain.dates import parse_user_date
 from stationdesk.domain.money import yuan_to_fen
 from stationdesk.domain.standards import DEFAULT_FACILITIES
 from stationdesk.domain.station_rules import StationDraft, normalise_draft, validate_station
-from stationdesk.domain.vocabulary import StationForm, StationLevel
+from stationdesk.domain.vocabulary import HostStatus, StationForm, StationLevel
 from stationdesk.services import jurisdictions, register
 from stationdesk.store.database import Database
 from stationdesk.ui.form_field import FormField
@@ -100,6 +100,10 @@ class StationEditor(QWidget):
         self.office = self._combo("office_id", "监管所")
         self.host_name = self._line("host_name", "依托单位")
         self.host_credit_code = self._line("host_credit_code", "统一社会信用代码", placeholder="18位，老企业可填15位注册号")
+        self.host_status = self._combo("host_status", "依托单位状态")
+        for status in HostStatus:
+            self.host_status.addItem(status.label, status.value)
+        self.host_status.setToolTip("依托单位经营异常、受处罚或注销时，年度复核一票否决，僵尸站点排查也会标出")
         self.address = self._line("address", "地址")
         self.contact_person = self._line("contact_person", "联系人")
         self.contact_phone = self._line("contact_phone", "联系电话", placeholder="手机或带区号的固话，多个用、分隔")
@@ -124,7 +128,7 @@ class StationEditor(QWidget):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
         left = ["code", "name", "category_id", "form", "level", "county_id", "street_id", "office_id"]
-        right = ["host_name", "host_credit_code", "address", "contact_person", "contact_phone", "established_on",
+        right = ["host_name", "host_credit_code", "host_status", "address", "contact_person", "contact_phone", "established_on",
                  "plaque_on", "paired_counsel"]
         for column, keys in ((0, left), (2, right)):
             for row, key in enumerate(keys):
@@ -209,6 +213,7 @@ class StationEditor(QWidget):
             category_id=self.category.currentData(),
             form=self.form.currentData(),
             level=self.level.currentData(),
+            host_status=self.host_status.currentData(),
             host_name=self.host_name.text(),
             host_credit_code=self.host_credit_code.text(),
             address=self.address.text(),
@@ -234,7 +239,8 @@ class StationEditor(QWidget):
                     "contact_phone", "paired_counsel"):
             getattr(self, key).setText(getattr(draft, key))
         for combo, value in ((self.category, draft.category_id), (self.form, draft.form),
-                             (self.level, draft.level), (self.county, draft.county_id)):
+                             (self.level, draft.level), (self.county, draft.county_id),
+                             (self.host_status, draft.host_status)):
             combo.setCurrentIndex(max(combo.findData(value), 0))
         self._county_changed()
         self.street.setCurrentIndex(max(self.street.findData(draft.street_id), 0))

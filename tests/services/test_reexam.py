@@ -502,3 +502,17 @@ def test_confirming_many_reports_a_refused_station_and_confirms_the_others(desk:
     assert len(result.refused) == 1 and "暂停" in result.refused[0]
     decided = {r.station_id: r.decided for r in reexam.round_rows(desk.db, started.id)}
     assert decided == {suspended: None, active: "rectify"}
+
+
+def test_a_host_marked_abnormal_in_the_register_vetoes_the_station(desk: Any) -> None:
+    station = desk.station("经营异常的依托单位站", level="municipal")
+    for day in (3, 4, 5, 6, 9):
+        desk.case(station, date(2026, 3, day), outcome="success", closed_on=date(2026, 3, day + 1))
+    detail = stations.get_station(desk.db, station)
+    from dataclasses import replace as changed
+
+    stations.update_station(desk.db, station, changed(detail.draft, host_status="abnormal"), detail.version,
+                            CHIEF, TODAY)  # fmt: skip
+    started = reexam.start_round(desk.db, 2026, CHIEF, TODAY)
+    row = reexam.round_rows(desk.db, started.id)[0]
+    assert (row.proposed, row.reasons) == ("remove", ("依托单位经营异常（一票否决）",))

@@ -185,3 +185,20 @@ def test_a_change_needs_a_reason_and_a_sensible_date(db: Database, place: Place,
                                        actor="王芳", today=TODAY)
     assert field in caught.value.problems
     assert stations.get_station(db, saved.id).status == StationStatus.ACTIVE.value
+
+
+def test_the_hosts_status_is_kept_and_its_change_reads_in_chinese(db: Database, place: Place) -> None:
+    saved = stations.create_station(db, _draft(place), "王芳", TODAY)
+    assert stations.get_station(db, saved.id).draft.host_status == "normal"
+    stations.update_station(db, saved.id, _draft(place, host_status="abnormal", form="liaison"), saved.version,
+                            "李明", TODAY)  # fmt: skip
+    assert stations.get_station(db, saved.id).draft.host_status == "abnormal"
+    edit = next(e for e in stations.station_timeline(db, saved.id) if e.kind == "修改资料")
+    assert "依托单位状态：正常 → 经营异常" in edit.change
+    assert "形式：消费维权服务站 → 12315联络站" in edit.change
+
+
+def test_an_unknown_host_status_is_refused(db: Database, place: Place) -> None:
+    with pytest.raises(stations.ValidationFailed) as refused:
+        stations.create_station(db, _draft(place, host_status="bankrupt"), "王芳", TODAY)
+    assert "依托单位状态" in refused.value.problems["host_status"]
