@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "daily_follow_ups": 10,
     # How many stations make the 红榜 and the 黑榜 of a re-examination (seed 002: top and bottom 3).
     "ranking_size": 3,
+    # The zombie-station rules, switched and parametrised (domain.zombie_rules; {} = the defaults).
+    "zombie_rules": {},
 }
 
 
@@ -59,6 +61,8 @@ def _check_value(key: str, value: Any) -> None:
         isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAILY_FOLLOW_UPS
     ):
         raise UserError(f"每天回访案件数应为 1 至 {MAX_DAILY_FOLLOW_UPS} 之间的整数，不能是“{value}”")
+    if key == "zombie_rules" and not isinstance(value, dict):
+        raise UserError("僵尸站点规则的设置格式不对")
     if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
         raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 

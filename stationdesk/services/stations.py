@@ -103,7 +103,7 @@ class HistoryEntry:
     person: str
 
 
-def _draft_of(station: Station) -> StationDraft:
+def draft_of(station: Station) -> StationDraft:
     values = {name: getattr(station, name) for name in DRAFT_FIELDS if name != "fund_committed_yuan"}
     values["facilities"] = dict(station.facilities or {})
     return StationDraft(**values, fund_committed_yuan=station.fund_committed_fen / 100)
@@ -113,7 +113,7 @@ def _detail(session: Session, station: Station) -> StationDetail:
     return StationDetail(
         id=station.id,
         version=station.version,
-        draft=_draft_of(station),
+        draft=draft_of(station),
         status=station.status,
         category_name=station.category.name,
         county_name=station.county.name,
@@ -248,25 +248,29 @@ def find_duplicates(db: Database, draft: StationDraft, exclude_id: int | None = 
 def create_station(db: Database, draft: StationDraft, actor: str, today: date) -> SavedStation:
     """Add a station (active); a "建站" history row and an audit row record who added it."""
     with db.writing() as session:
-        draft = _validated(session, draft, today, None)
-        station = Station(status=StationStatus.ACTIVE.value, created_by=actor, updated_by=actor)
-        _apply(station, draft)
-        session.add(station)
-        session.flush()
-        session.add(
-            StatusHistory(
-                station_id=station.id,
-                kind=HistoryKind.CREATED.value,
-                new_value=station.status,
-                effective_on=draft.established_on or today,
-                reason="新建站点",
-                person=actor,
-            )
+        return add_station(session, draft, actor, today)
+
+
+def add_station(session: Session, draft: StationDraft, actor: str, today: date, reason: str = "新建站点") -> SavedStation:
+    """`create_station` inside a caller's unit of work (a rebuild closes one station and opens its
+    successor together)."""
+    draft = _validated(session, draft, today, None)
+    station = Station(status=StationStatus.ACTIVE.value, created_by=actor, updated_by=actor)
+    _apply(station, draft)
+    session.add(station)
+    session.flush()
+    session.add(
+        StatusHistory(
+            station_id=station.id,
+            kind=HistoryKind.CREATED.value,
+            new_value=station.status,
+            effective_on=draft.established_on or today,
+            reason=reason,
+            person=actor,
         )
-        audit.record(
-            session, actor, "insert", "station", station.id, station_id=station.id, new=_snapshot(station)
-        )
-        return SavedStation(station.id, station.code, station.version)
+    )
+    audit.record(session, actor, "insert", "station", station.id, station_id=station.id, new=_snapshot(station))
+    return SavedStation(station.id, station.code, station.version)
 
 
 def update_station(
@@ -317,44 +321,64 @@ def change_station_status(
     The station row keeps its data; the change becomes a history row with the person.
     """
     with db.writing() as session:
-        station = _get(session, station_id)
-        problems = validate_change_request(reason, effective_on, today, station.established_on)
-        if problems:
-            raise ValidationFailed(problems, FIELD_LABELS)
-        assert effective_on is not None
-        try:
-            change = plan_change(action, StationStatus(station.status), StationLevel(station.level))
-        except ChangeRefused as exc:
-            raise UserError(f"站点“{station.name}”：{exc}") from exc
-        setattr(station, change.attribute, change.new_value)
-        if change.attribute == "status":
-            station.status_changed_on = effective_on
-            station.status_reason = reason.strip()[:200]
-        station.updated_by = actor
-        session.add(
-            StatusHistory(
-                station_id=station.id,
-                kind=(kind or change.kind).value,
-                old_value=change.old_value,
-                new_value=change.new_value,
-                effective_on=effective_on,
-                reason=reason.strip(),
-                document_no=document_no.strip(),
-                person=actor,
-            )
-        )
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            change.action.value,
-            "station",
-            station.id,
+        return apply_status_change(
+            session, station_id, action, reason=reason, effective_on=effective_on, actor=actor, today=today,
+            document_no=document_no, kind=kind,
+        )  # fmt: skip
+
+
+def apply_status_change(
+    session: Session,
+    station_id: int,
+    action: StationAction,
+    *,
+    reason: str,
+    effective_on: date | None,
+    actor: str,
+    today: date,
+    document_no: str = "",
+    kind: HistoryKind | None = None,
+) -> StatusChanged:
+    """`change_station_status` inside a caller's unit of work (a re-examination or zombie decision
+    and the station change it makes commit together)."""
+    station = _get(session, station_id)
+    problems = validate_change_request(reason, effective_on, today, station.established_on)
+    if problems:
+        raise ValidationFailed(problems, FIELD_LABELS)
+    assert effective_on is not None
+    try:
+        change = plan_change(action, StationStatus(station.status), StationLevel(station.level))
+    except ChangeRefused as exc:
+        raise UserError(f"站点“{station.name}”：{exc}") from exc
+    setattr(station, change.attribute, change.new_value)
+    if change.attribute == "status":
+        station.status_changed_on = effective_on
+        station.status_reason = reason.strip()[:200]
+    station.updated_by = actor
+    session.add(
+        StatusHistory(
             station_id=station.id,
-            old={change.attribute: change.old_value},
-            new={change.attribute: change.new_value, "reason": reason.strip()},
+            kind=(kind or change.kind).value,
+            old_value=change.old_value,
+            new_value=change.new_value,
+            effective_on=effective_on,
+            reason=reason.strip(),
+            document_no=document_no.strip(),
+            person=actor,
         )
-        return StatusChanged(station.id, change, station.version)
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        change.action.value,
+        "station",
+        station.id,
+        station_id=station.id,
+        old={change.attribute: change.old_value},
+        new={change.attribute: change.new_value, "reason": reason.strip()},
+    )
+    return StatusChanged(station.id, change, station.version)
 
 
 def station_history(db: Database, station_id: int) -> list[HistoryEntry]:
