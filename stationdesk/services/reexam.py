@@ -302,28 +302,12 @@ def decide(
         row.decided_by, row.decided_at, row.updated_by = actor, utc_now(), actor
         audit.record(session, actor, "decide", "reexamination", row.id, station_id=row.station_id,
                      new={"outcome": chosen.value, "proposed": row.proposed_outcome, "reason": reason.strip()})  # fmt: skip
-        station_id, year = row.station_id, round_.year
-    if action is not None:
-        # The register's change is its own unit of work (services.stations owns it); it was
-        # checked above, so a refusal here means the station changed meanwhile: undo the decision.
-        try:
-            stations.change_station_status(
-                db, station_id, action, reason=f"{year}年度复核：{why}"[:500], effective_on=today, actor=actor,
-                today=today, document_no=document_no, kind=HistoryKind.REEXAM,
+        if action is not None:  # in the same unit of work: the decision and the station change, or neither
+            stations.apply_status_change(
+                session, row.station_id, action, reason=f"{round_.year}年度复核：{why}"[:500], effective_on=today,
+                actor=actor, today=today, document_no=document_no, kind=HistoryKind.REEXAM,
             )  # fmt: skip
-        except UserError:
-            _undo_decision(db, reexam_id)
-            raise
     return chosen
-
-
-def _undo_decision(db: Database, reexam_id: int) -> None:
-    """The station change was refused (e.g. it was removed meanwhile): the decision is not kept."""
-    with db.writing() as session:
-        row = session.get(Reexamination, reexam_id)
-        if row is not None:
-            row.decided_outcome, row.decision_reason, row.decided_by, row.decided_at = None, "", "", None
-            row.document_no = ""
 
 
 @dataclass(frozen=True)
