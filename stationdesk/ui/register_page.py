@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.dates import months_before
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
-from stationdesk.services import jurisdictions, register
+from stationdesk.services import jurisdictions, register, zombies
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
@@ -55,7 +55,10 @@ class RegisterPage(QWidget):
         self._filter = StationFilter()
         self._sort_key, self._descending = "code", False
         self._select_after_reload: int | None = None
-        self.model: LazyTableModel[StationRow] = LazyTableModel(station_columns(self._year), self._fetch_rows)
+        self._flagged: set[int] = set()
+        self.model: LazyTableModel[StationRow] = LazyTableModel(
+            station_columns(self._year, self._flagged), self._fetch_rows
+        )
         self._loader = LatestOnly(runner, self._show_ids, self._on_load_error)
         self._build(today)
         self._sort_key, self._descending = self.table.sort_key, self.table.descending
@@ -163,7 +166,12 @@ class RegisterPage(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def _fetch_rows(self, ids: Sequence[int]) -> dict[int, StationRow]:
-        return register.load_station_rows(self._db, ids, self._year)
+        """A page of rows, and which of them the zombie rules flag today (the marker column)."""
+        rows = register.load_station_rows(self._db, ids, self._year)
+        flagged = zombies.flags_for(self._db, ids, self._today)
+        self._flagged.difference_update(ids)
+        self._flagged.update(flagged)
+        return rows
 
     def reload(self) -> None:
         """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
@@ -216,7 +224,7 @@ class RegisterPage(QWidget):
 
     def _on_year(self, year: int) -> None:
         self._year = year
-        self.model.columns = station_columns(year)
+        self.model.columns = station_columns(year, self._flagged)
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.model.columns) - 1)
         self.model.set_fetcher(self._fetch_rows)
         if self._sort_key == "received":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 
 from stationdesk.domain.indicators import Indicator
@@ -22,8 +23,9 @@ def _label(enum: type[Labelled], code: str) -> str:
         return code
 
 
-def station_columns(year: int) -> list[Column[StationRow]]:
-    """All columns the register offers; the user picks and orders them (remembered)."""
+def station_columns(year: int, flagged: Container[int] = ()) -> list[Column[StationRow]]:
+    """All columns the register offers; the user picks and orders them (remembered). `flagged`
+    holds the stations the zombie rules flag today (the 疑似僵尸 marker)."""
     return [
         Column("code", "站点编号", 100, lambda r: r.code),
         Column("name", "站点名称", 240, lambda r: r.name),
@@ -77,6 +79,15 @@ def station_columns(year: int) -> list[Column[StationRow]]:
         ),
         Column("last_case_on", "最近受理", 90, lambda r: _day(r.last_case_on), sortable=False),
         Column("updated_by", "最后修改人", 80, lambda r: r.updated_by),
+        Column(
+            "zombie",
+            "疑似僵尸",
+            70,
+            lambda r: "疑似" if r.id in flagged else "",
+            sortable=False,
+            colour=lambda r: "#b3261e" if r.id in flagged else None,
+            tooltip="按当前僵尸站点规则排查命中（详见“僵尸站点”）",
+        ),
     ]
 
 

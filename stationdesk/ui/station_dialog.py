@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.vocabulary import StationStatus
 from stationdesk.errors import UserError
-from stationdesk.services import stations
+from stationdesk.services import stations, zombies
 from stationdesk.services.stations import StationConflict, StationDetail, ValidationFailed
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
@@ -84,6 +84,10 @@ class StationDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
         self.banner.linkActivated.connect(lambda link: self.open_station.emit(int(link)))
+        self.lineage = QLabel()
+        self.lineage.setStyleSheet(BANNER_STYLE)
+        self.lineage.setVisible(False)
+        self.lineage.linkActivated.connect(lambda link: self.open_station.emit(int(link)))
         self.who = QLabel()
         self.who.setStyleSheet("color: #555;")
         self.save_button = QPushButton("保存")
@@ -101,6 +105,7 @@ class StationDialog(QDialog):
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.lineage)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.form.validity_changed.connect(self._update_buttons)
@@ -123,6 +128,7 @@ class StationDialog(QDialog):
         status = StationStatus(detail.status).label
         self.who.setText(f"状态：{status}　录入：{detail.created_by}　最后修改：{detail.updated_by} "
                          f"{local_time(detail.updated_at)}")
+        self._show_lineage(station_id)
         if self.cases is None:
             self._add_activity_tabs(station_id)
         else:
@@ -161,6 +167,19 @@ class StationDialog(QDialog):
         """From a case form's 登记先行赔付…: the fund tab, with its payout dialog on that case."""
         self.tabs.setCurrentWidget(self.fund)
         self.fund.record_payout(case_id)
+
+    def _show_lineage(self, station_id: int) -> None:
+        """A rebuilt station and its predecessor point at each other (僵尸站点 重建升级)."""
+        links = zombies.lineage(self._db, station_id)
+        parts = []
+        if links.predecessor:
+            sid, code, name = links.predecessor
+            parts.append(f'由 <a href="{sid}">{code} {name}</a> 重建升级而来')
+        if links.successor:
+            sid, code, name = links.successor
+            parts.append(f'已重建升级为 <a href="{sid}">{code} {name}</a>')
+        self.lineage.setText("；".join(parts))
+        self.lineage.setVisible(bool(parts))
 
     @property
     def station_id(self) -> int | None:

@@ -137,3 +137,16 @@ def test_street_filter_follows_the_county(qtbot, demo_db, runner, qsettings) -> 
     street = page.street.currentText()
     assert set(_texts(page, "county")) == {county}
     assert set(_texts(page, "street")) == {street}
+
+
+def test_stations_the_zombie_rules_flag_carry_a_marker(qtbot, demo_db, runner, qsettings) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.services import zombies
+
+    flagged = {f.station_id for f in zombies.sweep(demo_db, date(2026, 11, 24))}
+    page = RegisterPage(demo_db, runner, qsettings, date(2026, 11, 24), "王芳")
+    qtbot.addWidget(page)
+    page.reload()
+    column = next(i for i, c in enumerate(page.model.columns) if c.key == "zombie")
+    marks = {page.model.id_at(r): page.model.data(page.model.index(r, column)) for r in range(page.model.rowCount())}
+    assert {sid for sid, text in marks.items() if text == "疑似"} == flagged & set(marks)
+    assert flagged & set(marks), "the demo has flagged stations in the register"

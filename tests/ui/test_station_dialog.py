@@ -207,3 +207,21 @@ def test_an_edit_appears_in_the_history_tab(qtbot, demo_db: Database) -> None:  
     people = [dialog.history.item(r, 5).text() for r in range(dialog.history.rowCount())]
     assert any("联系人" in t and "孙丽" in t for t in texts)
     assert "王芳" in people
+
+
+def test_a_rebuilt_station_and_its_successor_point_at_each_other(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.services import zombies
+
+    done = zombies.decide(demo_db, [7], "rebuild", reason="名存实亡，依托单位同意重建", decided_on=TODAY,
+                          actor="王芳", today=TODAY)  # fmt: skip
+    successor = zombies.lineage(demo_db, 7).successor
+    assert done.count == 1 and successor is not None
+    old_page = StationDialog(demo_db, "王芳", TODAY, 7)
+    qtbot.addWidget(old_page)
+    assert "已重建升级为" in old_page.lineage.text() and successor[1] in old_page.lineage.text()
+    new_page = StationDialog(demo_db, "王芳", TODAY, successor[0])
+    qtbot.addWidget(new_page)
+    assert "重建升级而来" in new_page.lineage.text()
+    with qtbot.waitSignal(new_page.open_station) as opened:
+        new_page.lineage.linkActivated.emit("7")
+    assert opened.args == [7]
