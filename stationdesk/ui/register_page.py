@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -33,6 +34,7 @@ from stationdesk.ui.station_dialog import StationDialog
 from stationdesk.ui.status_dialog import StatusDialog
 from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
 
+log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 # (label, months): positive = activity within the last N months, negative = none for N months.
 ACTIVITY_CHOICES = (("全部活跃度", 0), ("近3个月有活动", 3), ("近6个月有活动", 6), ("近12个月有活动", 12),
@@ -56,6 +58,7 @@ class RegisterPage(QWidget):
         self._sort_key, self._descending = "code", False
         self._select_after_reload: int | None = None
         self._flagged: set[int] = set()
+        self._flags_swept = False
         self.model: LazyTableModel[StationRow] = LazyTableModel(
             station_columns(self._year, self._flagged), self._fetch_rows
         )
@@ -166,15 +169,28 @@ class RegisterPage(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def _fetch_rows(self, ids: Sequence[int]) -> dict[int, StationRow]:
-        """A page of rows, and which of them the zombie rules flag today (the marker column)."""
-        rows = register.load_station_rows(self._db, ids, self._year)
-        flagged = zombies.flags_for(self._db, ids, self._today)
-        self._flagged.difference_update(ids)
+        return register.load_station_rows(self._db, ids, self._year)
+
+    def refresh_flags(self) -> None:
+        """Sweep every station with the zombie rules off the GUI thread (a few hundred ms at
+        province scale) and mark the flagged ones; done once when the register opens and again
+        after decisions, not on every page, so scrolling stays instant."""
+
+        def job(_ctx: TaskContext) -> set[int]:
+            return {flagged.station_id for flagged in zombies.sweep(self._db, self._today)}
+
+        self._runner.run(job, on_done=self._show_flags, on_error=lambda exc: log.warning("zombie sweep: %s", exc))
+
+    def _show_flags(self, flagged: set[int]) -> None:
+        self._flagged.clear()
         self._flagged.update(flagged)
-        return rows
+        self.model.invalidate()
 
     def reload(self) -> None:
         """Fetch the ids for the current filter and sort off the GUI thread, then show them."""
+        if not self._flags_swept:
+            self._flags_swept = True
+            self.refresh_flags()
         flt, key, desc, year = self._filter, self._sort_key, self._descending, self._year
         self.count_label.setText("正在查询…")
 

@@ -34,6 +34,9 @@ from stationdesk.ui import dialogs
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
 
+# The shared settings this tab edits (the zombie rules have a tab of their own).
+RULE_KEYS = ("deadline_rule", "satisfaction_counts_basic", "daily_follow_ups", "ranking_size")
+
 TAB_KEY = "settings/tab"
 MAX_RANKING_SIZE = 50
 RULE_NOTE = "更改期限规则只影响此后新登记的案件；已登记案件保留登记时所用规则算出的办结期限。"
@@ -48,7 +51,7 @@ class BusinessRulesTab(QWidget):
     def __init__(self, db: Database, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._actor = db, actor
-        self._stored: dict[str, Any] = dict(preferences.DEFAULTS)
+        self._stored: dict[str, Any] = {key: preferences.DEFAULTS[key] for key in RULE_KEYS}
         self.rules = QButtonGroup(self)
         self.rule_buttons: dict[str, QRadioButton] = {}
         rules_box = QGroupBox("办结期限规则")
@@ -114,7 +117,7 @@ class BusinessRulesTab(QWidget):
 
     def reload(self) -> None:
         """Show the stored values (another PC may have changed them)."""
-        self._stored = {key: preferences.get(self._db, key) for key in preferences.DEFAULTS}
+        self._stored = {key: preferences.get(self._db, key) for key in RULE_KEYS}
         button = self.rule_buttons.get(self._stored["deadline_rule"])
         if button is not None:
             button.setChecked(True)
