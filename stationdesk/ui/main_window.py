@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from stationdesk.ui.register_page import RegisterPage
     from stationdesk.ui.settings_page import SettingsPage
     from stationdesk.ui.tasks import TaskRunner
+    from stationdesk.ui.zombie_page import ZombiePage
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("register", "站点台账"),
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.payouts_page: PayoutsPage | None = None
         self.settings_page: SettingsPage | None = None
         self.reexam_page: ReexamPage | None = None
+        self.zombie_page: ZombiePage | None = None
         self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.reexam_page import ReexamPage
         from stationdesk.ui.register_page import RegisterPage
         from stationdesk.ui.settings_page import SettingsPage
+        from stationdesk.ui.zombie_page import ZombiePage
 
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
@@ -123,7 +126,13 @@ class MainWindow(QMainWindow):
         self.reexam_page = ReexamPage(opened.db, self._runner, self._settings, self._today, self._actor)
         self.reexam_page.open_station.connect(page.open_station)
         self._replace_page("reexam", self.reexam_page)
+        self.zombie_page = ZombiePage(opened.db, self._runner, self._settings, self._today, self._actor)
+        self.zombie_page.open_station.connect(page.open_station)
+        self.zombie_page.decided.connect(page.reload)  # status changes, new stations
+        self.zombie_page.decided.connect(page.refresh_flags)  # the 疑似僵尸 marker
+        self._replace_page("zombies", self.zombie_page)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
+        self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
         self.nav.currentRowChanged.connect(self._page_shown)
         self._total = opened.station_count
@@ -144,7 +153,7 @@ class MainWindow(QMainWindow):
         self.count_label.setVisible(page is self.register_page)
         if page is self.settings_page:
             self.settings_page.reload()
-        if page in (self.cases_page, self.payouts_page, self.reexam_page) and page not in self._loaded_pages:
+        if page in (self.cases_page, self.payouts_page, self.reexam_page, self.zombie_page) and page not in self._loaded_pages:
             self._loaded_pages.add(page)
             page.reload()
 
@@ -177,6 +186,8 @@ class MainWindow(QMainWindow):
             self.settings_page.save_state()
         if self.reexam_page is not None:
             self.reexam_page.save_state()
+        if self.zombie_page is not None:
+            self.zombie_page.save_state()
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -33,6 +33,7 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
+from stationdesk.ui.zombie_rules_tab import ZombieRulesTab
 
 # The shared settings this tab edits (the zombie rules have a tab of their own).
 RULE_KEYS = ("deadline_rule", "satisfaction_counts_basic", "daily_follow_ups", "ranking_size")
@@ -185,8 +186,10 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget()
         self.standards = StandardsEditor(db, today, actor)
         self.rules = BusinessRulesTab(db, actor)
+        self.zombie_rules = ZombieRulesTab(db, actor)
         self.tabs.addTab(self.standards, "考核标准")
         self.tabs.addTab(self.rules, "业务规则")
+        self.tabs.addTab(self.zombie_rules, "僵尸站点规则")
         self.tabs.setCurrentIndex(int(settings.value(TAB_KEY, 0) or 0))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -196,10 +199,12 @@ class SettingsPage(QWidget):
         self.standards.reload()
         if not self.rules.is_dirty:
             self.rules.reload()
+        if not self.zombie_rules.is_dirty:
+            self.zombie_rules.reload()
 
     @property
     def has_unsaved_changes(self) -> bool:
-        return self.standards.is_dirty or self.rules.is_dirty
+        return self.standards.is_dirty or self.rules.is_dirty or self.zombie_rules.is_dirty
 
     def save_state(self) -> None:
         self._settings.setValue(TAB_KEY, self.tabs.currentIndex())

@@ -31,6 +31,7 @@ from stationdesk.ui.conflict_dialog import ConflictDialog
 from stationdesk.ui.consultation_tab import ConsultationTab
 from stationdesk.ui.figures_panel import FiguresPanel
 from stationdesk.ui.fund_tab import StationFundTab
+from stationdesk.ui.site_check_dialog import SiteCheckDialog
 from stationdesk.ui.station_editor import StationEditor
 from stationdesk.ui.station_reexam_tab import StationReexamTab
 from stationdesk.ui.tasks import TaskRunner
@@ -94,12 +95,16 @@ class StationDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.status_button = QPushButton("变更状态/级别…")
+        self.check_button = QPushButton("记录检查…")
+        self.check_button.setToolTip("记录电话抽查或现场检查；联系不上的站点将列为疑似僵尸站点")
+        self.check_button.clicked.connect(self._record_check)
         close_button = QPushButton("关闭")
         self.save_button.clicked.connect(self.save)
         self.status_button.clicked.connect(self._request_status_change)
         close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.who, 1)
+        buttons.addWidget(self.check_button)
         buttons.addWidget(self.status_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(close_button)
@@ -115,6 +120,7 @@ class StationDialog(QDialog):
         if station_id is None:
             self.setWindowTitle("新建站点")
             self.status_button.setVisible(False)
+            self.check_button.setVisible(False)
         else:
             self._load(station_id)
         self._update_buttons()
@@ -238,6 +244,15 @@ class StationDialog(QDialog):
         if choice == ConflictDialog.TAKE_THEIRS:
             self._load(conflict.theirs.id)
         return False
+
+    def _record_check(self) -> None:
+        """A visit or phone spot-check, window-modal without a nested event loop."""
+        if self._detail is None:
+            return
+        dialog = SiteCheckDialog(self._db, self._detail.id, self._actor, self._today, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self.reload())
+        dialog.open()
 
     def _request_status_change(self) -> None:
         if self._detail is not None:

@@ -112,6 +112,9 @@ def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_
     window.nav.setCurrentRow(3)
     assert window.pages.currentWidget() is window.reexam_page
     assert window.reexam_page.status.text(), "the round's state is shown"
+    window.nav.setCurrentRow(4)
+    assert window.pages.currentWidget() is window.zombie_page
+    assert window.zombie_page.model.rowCount() > 0, "the sweep ran when the page was first shown"
 
 
 def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
