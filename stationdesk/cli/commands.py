@@ -107,6 +107,12 @@ def cmd_reexam(args: argparse.Namespace, settings: Settings) -> int:
     return reexam.run(args, settings)
 
 
+def cmd_zombies(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import zombies
+
+    return zombies.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -114,6 +120,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "cases": cmd_cases,
     "indicators": cmd_cases,
     "reexam": cmd_reexam,
+    "zombie-scan": cmd_zombies,
+    "zombie-decide": cmd_zombies,
 }
 
 

@@ -19,7 +19,7 @@ and the longer the silence, the higher.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -99,7 +99,7 @@ def check_settings(settings: Mapping[ZombieRule, RuleSetting]) -> dict[str, str]
     return problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a province sweep makes 20,000 of them
 class StationFacts:
     """What the rules look at for one station, read from the database as of the sweep's date."""
 
@@ -115,11 +115,16 @@ class StationFacts:
     last_reexam_decided: bool = False
     oldest_overdue_due_on: date | None = None
     overdue_open: int = 0
+    # When the station was entered in the register: how long a station whose 建站日期 was left
+    # blank (common in imported rosters) has been known to be idle.
+    entered_on: date | None = None
 
     @property
     def last_activity_on(self) -> date | None:
-        days = [d for d in (self.last_case_on, self.last_consultation_on) if d is not None]
-        return max(days) if days else None
+        case, talk = self.last_case_on, self.last_consultation_on
+        if case is None or talk is None:
+            return talk if case is None else case
+        return max(case, talk)
 
 
 @dataclass(frozen=True)
@@ -153,60 +158,73 @@ def whole_months(start: date, end: date) -> int:
 
 def evaluate(facts: StationFacts, as_of: date, settings: Mapping[ZombieRule, RuleSetting]) -> Flag | None:
     """The rules that fire for this station on `as_of`, or None when none does."""
-    found: list[Evidence] = []
-    silent_months: int | None = None
-    last = facts.last_activity_on
+    return evaluator(as_of, settings)(facts)
 
-    def on(rule: ZombieRule) -> RuleSetting | None:
+
+def evaluator(as_of: date, settings: Mapping[ZombieRule, RuleSetting]) -> Callable[[StationFacts], Flag | None]:
+    """`evaluate` for many stations on one date: the cut-off dates are worked out once, not per
+    station (a province's sweep judges 20,000 stations)."""
+
+    def cutoff(rule: ZombieRule) -> date | None:
         setting = settings.get(rule)
-        return setting if setting is not None and setting.enabled else None
+        return months_before(as_of, setting.parameter) if setting is not None and setting.enabled else None
 
-    if (s := on(ZombieRule.SILENT)) is not None and last is not None and last < months_before(as_of, s.parameter):
-        silent_months = whole_months(last, as_of)
-        found.append(Evidence(ZombieRule.SILENT, f"最近一次活动 {last.isoformat()}，已 {silent_months} 个月无调解、无咨询"))
-    if (
-        (s := on(ZombieRule.SILENT)) is not None
-        and last is None
-        and facts.established_on is not None
-        and facts.established_on < months_before(as_of, s.parameter)
-    ):
-        # Never any activity at all: silent since it was set up, once that is long enough ago.
-        silent_months = whole_months(facts.established_on, as_of)
-        found.append(Evidence(ZombieRule.SILENT, f"建站 {silent_months} 个月来无任何调解、咨询记录"))
-    if (
-        (s := on(ZombieRule.NEVER_ACTIVE)) is not None
-        and facts.last_case_on is None
-        and facts.established_on is not None
-        and facts.established_on < months_before(as_of, s.parameter)
-    ):
-        found.append(
-            Evidence(ZombieRule.NEVER_ACTIVE, f"{facts.established_on.isoformat()} 建站，至今未受理过投诉")
-        )
-    if on(ZombieRule.UNREACHABLE) is not None and facts.last_check_reachable is False and facts.last_check_on:
-        found.append(Evidence(ZombieRule.UNREACHABLE, f"{facts.last_check_on.isoformat()} 检查时联系不上"))
-    if on(ZombieRule.HOST_CLOSED) is not None and facts.host_status != HostStatus.NORMAL.value:
-        found.append(Evidence(ZombieRule.HOST_CLOSED, f"依托单位{HostStatus(facts.host_status).label}"))
-    if (
-        on(ZombieRule.FAILED_REEXAM) is not None
-        and facts.last_reexam_outcome in FAILED_OUTCOMES
-        and facts.last_reexam_year is not None
-    ):
-        verb = "复核结论" if facts.last_reexam_decided else "复核建议"
-        label = ReexamOutcome(facts.last_reexam_outcome).label
-        found.append(Evidence(ZombieRule.FAILED_REEXAM, f"{facts.last_reexam_year}年度{verb}：{label}"))
-    if (
-        (s := on(ZombieRule.STALE_OVERDUE)) is not None
-        and facts.oldest_overdue_due_on is not None
-        and (as_of - facts.oldest_overdue_due_on).days > s.parameter
-    ):
-        days = (as_of - facts.oldest_overdue_due_on).days
-        found.append(
-            Evidence(ZombieRule.STALE_OVERDUE, f"{facts.overdue_open} 件案件超期未结，最久已超期 {days} 天")
-        )
-    if not found:
-        return None
-    score = sum(WEIGHTS[e.rule] for e in found) + min(silent_months or 0, 60)
-    return Flag(facts.station_id, tuple(found), score, silent_months)
+    def on(rule: ZombieRule) -> bool:
+        setting = settings.get(rule)
+        return setting is not None and setting.enabled
+
+    silent_before, never_before = cutoff(ZombieRule.SILENT), cutoff(ZombieRule.NEVER_ACTIVE)
+    unreachable_on, host_on, reexam_on = on(ZombieRule.UNREACHABLE), on(ZombieRule.HOST_CLOSED), on(ZombieRule.FAILED_REEXAM)
+    stale = settings[ZombieRule.STALE_OVERDUE].parameter if on(ZombieRule.STALE_OVERDUE) else None
+    normal = HostStatus.NORMAL.value
+
+    def judge(facts: StationFacts) -> Flag | None:
+        found: list[Evidence] = []
+        silent_months: int | None = None
+        last = facts.last_activity_on
+        # Without a set-up date, the day the station was entered in the register is the earliest it
+        # is known to have existed (a blank 建站日期 must not hide a station that never did anything).
+        # (only needed, so only worked out, for a station without activity or without a case)
+        since = (facts.established_on or facts.entered_on) if last is None or facts.last_case_on is None else None
+        if silent_before is not None and last is not None and last < silent_before:
+            silent_months = whole_months(last, as_of)
+            found.append(Evidence(ZombieRule.SILENT, f"最近一次活动 {last.isoformat()}，已 {silent_months} 个月无调解、无咨询"))
+        if silent_before is not None and last is None and since is not None and since < silent_before:
+            # Never any activity at all: silent since it was set up, once that is long enough ago.
+            silent_months = whole_months(since, as_of)
+            found.append(Evidence(ZombieRule.SILENT, (
+                f"建站 {silent_months} 个月来无任何调解、咨询记录" if facts.established_on is not None
+                else f"{_since_text(facts)}，{silent_months} 个月来无任何调解、咨询记录"
+            )))  # fmt: skip
+        if never_before is not None and facts.last_case_on is None and since is not None and since < never_before:
+            found.append(Evidence(ZombieRule.NEVER_ACTIVE, f"{_since_text(facts)}，至今未受理过投诉"))
+        if unreachable_on and facts.last_check_reachable is False and facts.last_check_on:
+            found.append(Evidence(ZombieRule.UNREACHABLE, f"{facts.last_check_on.isoformat()} 检查时联系不上"))
+        if host_on and facts.host_status != normal:
+            found.append(Evidence(ZombieRule.HOST_CLOSED, f"依托单位{HostStatus(facts.host_status).label}"))
+        if reexam_on and facts.last_reexam_outcome in FAILED_OUTCOMES and facts.last_reexam_year is not None:
+            verb = "复核结论" if facts.last_reexam_decided else "复核建议"
+            label = ReexamOutcome(facts.last_reexam_outcome).label
+            found.append(Evidence(ZombieRule.FAILED_REEXAM, f"{facts.last_reexam_year}年度{verb}：{label}"))
+        if stale is not None and facts.oldest_overdue_due_on is not None:
+            days = (as_of - facts.oldest_overdue_due_on).days
+            if days > stale:
+                found.append(
+                    Evidence(ZombieRule.STALE_OVERDUE, f"{facts.overdue_open} 件案件超期未结，最久已超期 {days} 天")
+                )
+        if not found:
+            return None
+        score = sum(WEIGHTS[e.rule] for e in found) + min(silent_months or 0, 60)
+        return Flag(facts.station_id, tuple(found), score, silent_months)
+
+    return judge
+
+
+def _since_text(facts: StationFacts) -> str:
+    if facts.established_on is not None:
+        return f"{facts.established_on.isoformat()} 建站"
+    assert facts.entered_on is not None
+    return f"建站日期未填，{facts.entered_on.isoformat()} 录入台账"
 
 
 def with_parameter(
