@@ -13,7 +13,6 @@ marked with the operator name below so they can be found (and deleted) afterward
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from report import print_table  # noqa: E402
+from report import Timer, print_table  # noqa: E402
 
 BENCH_OPERATOR = "基准测试经营者（bench_cases）"
 FIRST_PAGE = 200
@@ -42,24 +41,6 @@ def _ensure_database(path: Path) -> None:
     )
 
 
-class Timer:
-    """Collects (measure, median, target, spread) rows; `ms` is a target in milliseconds or None."""
-
-    def __init__(self, runs: int) -> None:
-        self.runs = runs
-        self.rows: list[tuple[str, str, str]] = []
-
-    def measure(self, name: str, fn: Callable[[], Any], ms: float | None = None, runs: int | None = None) -> Any:
-        times, result = [], None
-        for _ in range(runs or self.runs):
-            start = time.perf_counter()
-            result = fn()
-            times.append((time.perf_counter() - start) * 1000)
-        median = statistics.median(times)
-        spread = f"min {min(times):.0f} / max {max(times):.0f} ms"
-        target = "" if ms is None else f"< {ms:.0f} ms {'ok' if median < ms else 'MISSED'}   "
-        self.rows.append((name, f"{median:.0f} ms", target + spread))
-        return result
 
 
 def _explain(db: Any, label: str, action: Callable[[], Any]) -> None:

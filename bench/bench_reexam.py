@@ -22,10 +22,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,32 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from report import print_table  # noqa: E402
+from report import Timer, print_table  # noqa: E402
 
 ACTOR = "bench_reexam"
 
 
-class Timer:
-    """Collects (measure, median, target and spread) rows; `ms` is a target in milliseconds."""
-
-    def __init__(self, runs: int) -> None:
-        self.runs = runs
-        self.rows: list[tuple[str, str, str]] = []
-
-    def measure(self, name: str, fn: Callable[[], Any], ms: float | None = None,
-                before: Callable[[], Any] | None = None) -> Any:
-        times, result = [], None
-        for _ in range(self.runs):
-            if before is not None:
-                before()
-            start = time.perf_counter()
-            result = fn()
-            times.append((time.perf_counter() - start) * 1000)
-        median = statistics.median(times)
-        spread = f"min {min(times):.0f} / max {max(times):.0f} ms"
-        target = "" if ms is None else f"< {ms:.0f} ms {'ok' if median < ms else 'MISSED'}   "
-        self.rows.append((name, f"{median:.0f} ms", target + spread))
-        return result
 
 
 def main() -> None:

@@ -22,11 +22,8 @@ import argparse
 import cProfile
 import pstats
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,30 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from report import print_table  # noqa: E402
+from report import Timer, print_table  # noqa: E402
 
 ACTOR = "bench_zombies"
 
 
-class Timer:
-    """Collects (measure, median, target and spread) rows; `ms` is a target in milliseconds."""
-
-    def __init__(self, runs: int) -> None:
-        self.runs = runs
-        self.rows: list[tuple[str, str, str]] = []
-
-    def measure(self, name: str, fn: Callable[[int], Any], ms: float | None = None) -> Any:
-        """Run `fn(run_number)` `runs` times; the last result is returned."""
-        times, result = [], None
-        for run in range(self.runs):
-            start = time.perf_counter()
-            result = fn(run)
-            times.append((time.perf_counter() - start) * 1000)
-        median = statistics.median(times)
-        spread = f"min {min(times):.0f} / max {max(times):.0f} ms"
-        target = "" if ms is None else f"< {ms:.0f} ms {'ok' if median < ms else 'MISSED'}   "
-        self.rows.append((name, f"{median:.0f} ms", target + spread))
-        return result
 
 
 def _open(path: Path) -> Any:
@@ -136,17 +114,17 @@ def main() -> None:
 
     timer = Timer(args.runs)
     zombies.sweep(db, as_of)  # the first read of a cold file is not what a user waits for twice
-    flagged = timer.measure(f"sweep, all rules, {len(live):,} stations", lambda _r: zombies.sweep(db, as_of, rules), 300)
-    silent = timer.measure("sweep, silence rule alone", lambda _r: zombies.sweep(db, as_of, silence_only))
+    flagged = timer.measure(f"sweep, all rules, {len(live):,} stations", lambda: zombies.sweep(db, as_of, rules), 300)
+    silent = timer.measure("sweep, silence rule alone", lambda: zombies.sweep(db, as_of, silence_only))
 
-    def facts(_run: int) -> int:
+    def facts() -> int:
         with db.reading() as session:
             return len(zombie_queries.station_facts(session, as_of))
 
     timer.measure("station_facts alone (SQL and facts, no rules)", facts)
     page = live[: args.page]
     marked = timer.measure(f"flags_for a page of {len(page)} stations (register marker column)",
-                           lambda _r: zombies.flags_for(db, page, as_of), 50)  # fmt: skip
+                           lambda: zombies.flags_for(db, page, as_of), 50)  # fmt: skip
 
     decided = 0
     needed = args.decide * args.runs
@@ -159,7 +137,8 @@ def main() -> None:
         copy_db = _open(copy)
         decision_day = min(as_of, date.today())
 
-        def decide(run: int) -> Any:
+        def decide() -> Any:
+            run = timer.run
             ids = [f.station_id for f in flagged[run * per_run : (run + 1) * per_run]]
             return zombies.decide(copy_db, ids, "remove", reason="基准测试：名存实亡", decided_on=decision_day,
                                   actor=ACTOR, today=date.today(), approver="王局长")  # fmt: skip

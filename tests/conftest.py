@@ -7,9 +7,12 @@ Our rules live partly in SQL, so tests run against real database files, never fa
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -224,3 +227,53 @@ def module_desk(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) 
     db = Database(make_engine(sqlite_url(target)))
     yield Desk(db)
     db.dispose()
+
+
+# --- Real PDF clients: poppler's pdffonts, pdftotext and pdfinfo ----------------------------------
+# Where poppler-utils is missing the PDF checks skip with the reason; `.ci/run` installs it and sets
+# STATIONDESK_REQUIRE_POPPLER=1, so in CI a missing client fails instead of skipping.
+
+
+@dataclass(frozen=True)
+class Poppler:
+    def text(self, pdf: Path, *, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
+        args = ["pdftotext", "-enc", "UTF-8"]
+        if layout:
+            args.append("-layout")
+        if first is not None:
+            args += ["-f", str(first)]
+        if last is not None:
+            args += ["-l", str(last)]
+        return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+    def fonts(self, pdf: Path) -> list[dict[str, str]]:
+        """pdffonts' table: one dict per font with name, type, emb (yes/no), sub (yes/no), uni."""
+        out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+        rows = []
+        for line in out.splitlines()[2:]:
+            parts = line.split()
+            # name type [type...] encoding emb sub uni object ID: the last five are fixed.
+            rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+        return rows
+
+    def pages(self, pdf: Path) -> int:
+        out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        match = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
+        assert match, out
+        return int(match.group(1))
+
+    def page_size(self, pdf: Path) -> tuple[float, float]:
+        out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        match = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", out, re.MULTILINE)
+        assert match, out
+        return float(match.group(1)), float(match.group(2))
+
+
+@pytest.fixture(scope="session")
+def poppler() -> Poppler:
+    missing = [tool for tool in ("pdffonts", "pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("STATIONDESK_REQUIRE_POPPLER"):
+            pytest.fail(f"poppler-utils required but missing: {missing}")
+        pytest.skip(f"poppler-utils not installed ({', '.join(missing)}); .ci/run installs it")
+    return Poppler()

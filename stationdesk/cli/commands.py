@@ -113,6 +113,12 @@ def cmd_zombies(args: argparse.Namespace, settings: Settings) -> int:
     return zombies.run(args, settings)
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import reports
+
+    return reports.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -122,6 +128,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "reexam": cmd_reexam,
     "zombie-scan": cmd_zombies,
     "zombie-decide": cmd_zombies,
+    "report": cmd_report,
 }
 
 

@@ -22,6 +22,15 @@ class Labelled(StrEnum):
         return member
 
     @classmethod
+    def label_for(cls, code: str | None) -> str:
+        """The label of a stored code; an unknown code shows as itself (a newer version's value is
+        still readable), None as ""."""
+        if code is None:
+            return ""
+        member = next((m for m in cls if m.value == code), None)
+        return member.label if member is not None else code
+
+    @classmethod
     def from_label(cls, text: str) -> Labelled | None:
         """The member whose label or code is `text`, or None."""
         text = text.strip()

@@ -31,7 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "ranking_size": 3,
     # The zombie-station rules, switched and parametrised (domain.zombie_rules; {} = the defaults).
     "zombie_rules": {},
+    # 单位信息: the bureau's name as printed at the head of every report ("某某市市场监督管理局").
+    "bureau_name": "",
+    # 单位信息: who prints the reports (填报人) and the office phone, in summaries' footers.
+    "report_contact": "",
 }
+
+# The longest bureau name a report header holds on one line of A4.
+MAX_BUREAU_NAME = 40
 
 
 def read(session: Session, key: str) -> Any:
@@ -63,6 +70,8 @@ def _check_value(key: str, value: Any) -> None:
         raise UserError(f"每天回访案件数应为 1 至 {MAX_DAILY_FOLLOW_UPS} 之间的整数，不能是“{value}”")
     if key == "zombie_rules" and not isinstance(value, dict):
         raise UserError("僵尸站点规则的设置格式不对")
+    if key in ("bureau_name", "report_contact") and (not isinstance(value, str) or len(value.strip()) > MAX_BUREAU_NAME):
+        raise UserError(f"单位名称和填报人每项不超过 {MAX_BUREAU_NAME} 个字")
     if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
         raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, func, literal_column,
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.figures import StationFigures
-from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome, Satisfaction
+from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome, Satisfaction, StationStatus
 from stationdesk.store.models import Consultation, FirstPayout, FollowUp, MediationCase, Station
 from stationdesk.store.planner import not_indexed
 
@@ -181,13 +181,7 @@ def station_figures(
     seeks) only for a station quiet in the period: COALESCE evaluates it only then.
     """
     ids = None if station_ids is None else list(station_ids)
-    as_of = as_of or date.fromordinal(end.toordinal() + 1)
-    parts = [
-        _case_counts_query(session, start, end, ids, as_of).subquery("cases"),
-        _payout_query(start, end, ids).subquery("payouts"),
-        _follow_up_query(start, end, ids).subquery("follow_ups"),
-        _consultation_query(start, end, ids).subquery("consultations"),
-    ]
+    parts = _parts(session, start, end, ids, as_of)
     by_name = {column.key: column for part in parts for column in part.c if column.key != "station_id"}
     before = {
         "last_case_on": select(func.max(_c.received_on)).where(_c.station_id == _s.id, _c.received_on < start),
@@ -199,11 +193,46 @@ def station_figures(
         func.coalesce(by_name[name], before[name].scalar_subquery() if name in before else 0)
         for name in _FIELDS[1:]
     ]
-    query = select(_s.id, *columns).select_from(Station)
-    for part in parts:
-        query = query.outerjoin(part, part.c.station_id == _s.id)
+    query = _joined(select(_s.id, *columns), parts)
     rows = session.execute(_restrict(query, _s.id, ids)).all()
     return {row[0]: StationFigures(*row) for row in rows if any(row[1:])}
+
+
+def _parts(session: Session, start: date, end: date, ids: list[int] | None, as_of: date | None) -> list[Any]:
+    """The four grouped-by-station parts of the figures, as subqueries to join to the stations."""
+    as_of = as_of or date.fromordinal(end.toordinal() + 1)
+    return [
+        _case_counts_query(session, start, end, ids, as_of).subquery("cases"),
+        _payout_query(start, end, ids).subquery("payouts"),
+        _follow_up_query(start, end, ids).subquery("follow_ups"),
+        _consultation_query(start, end, ids).subquery("consultations"),
+    ]
+
+
+def _joined(query: Any, parts: list[Any]) -> Any:
+    query = query.select_from(Station)
+    for part in parts:
+        query = query.outerjoin(part, part.c.station_id == _s.id)
+    return query
+
+
+def county_figures(
+    session: Session, start: date, end: date, as_of: date | None = None
+) -> dict[int, tuple[int, StationFigures]]:
+    """The figures summed per county (the 汇总 the bureau reports quote), with how many stations
+    each county had not removed: county id → (stations, figures whose station_id is the county id).
+
+    Every station's activity counts, a station removed since included: its cases were the county's
+    work that year. The last-activity fields are the latest in the county.
+    """
+    parts = _parts(session, start, end, None, as_of)
+    by_name = {column.key: column for part in parts for column in part.c if column.key != "station_id"}
+    columns = [
+        func.max(by_name[name]) if name.startswith("last_") else _sum(by_name[name]) for name in _FIELDS[1:]
+    ]
+    live = func.count(case((_s.status != StationStatus.REMOVED.value, literal_column("1"))))
+    query = _joined(select(_s.county_id, live, *columns), parts).group_by(_s.county_id)
+    return {row[0]: (row[1], StationFigures(row[0], *row[2:])) for row in session.execute(query)}
 
 
 def last_case_dates(session: Session, station_ids: Iterable[int]) -> dict[int, date]:

@@ -3,7 +3,11 @@ and so the wording and buttons stay consistent (保存 / 取消 / 关闭)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from stationdesk.errors import UserError
 from stationdesk.logsetup import report_bug
@@ -40,3 +44,20 @@ def show_error(parent: QWidget | None, exc: BaseException, context: str = "") ->
         warn(parent, "无法完成", str(exc))
     else:
         warn(parent, "出错了", report_bug(exc, context))
+
+
+def save_path(parent: QWidget | None, title: str, suggested: Path, file_filter: str) -> Path | None:
+    """Where to save a file (the system's dialog); None when the user cancelled."""
+    chosen, _selected = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    return Path(chosen) if chosen else None
+
+
+def folder_path(parent: QWidget | None, title: str, start: Path) -> Path | None:
+    """A folder to write many files into; None when the user cancelled."""
+    chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
+    return Path(chosen) if chosen else None
+
+
+def open_externally(path: Path) -> bool:
+    """Open a file or folder with the program the system associates with it (PDF reader, Excel)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

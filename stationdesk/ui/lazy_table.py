@@ -83,6 +83,14 @@ class LazyTable(QTableView, Generic[Row]):
         index = self.currentIndex()
         return self.model_.id_at(index.row()) if index.isValid() else None
 
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected rows, in list order (the current one when none is selected)."""
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        if not rows:
+            current = self.current_id()
+            return [current] if current is not None else []
+        return [self.model_.id_at(row) for row in rows]
+
     def column_of(self, key: str) -> int:
         return next(i for i, c in enumerate(self.model_.columns) if c.key == key)
 

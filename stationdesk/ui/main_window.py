@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.reexam_page import ReexamPage
     from stationdesk.ui.register_page import RegisterPage
+    from stationdesk.ui.reports_page import ReportsPage
     from stationdesk.ui.settings_page import SettingsPage
     from stationdesk.ui.tasks import TaskRunner
     from stationdesk.ui.zombie_page import ZombiePage
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.settings_page: SettingsPage | None = None
         self.reexam_page: ReexamPage | None = None
         self.zombie_page: ZombiePage | None = None
+        self.reports_page: ReportsPage | None = None
         self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.payouts_page import PayoutsPage
         from stationdesk.ui.reexam_page import ReexamPage
         from stationdesk.ui.register_page import RegisterPage
+        from stationdesk.ui.reports_page import ReportsPage
         from stationdesk.ui.settings_page import SettingsPage
         from stationdesk.ui.zombie_page import ZombiePage
 
@@ -131,6 +134,8 @@ class MainWindow(QMainWindow):
         self.zombie_page.decided.connect(page.reload)  # status changes, new stations
         self.zombie_page.decided.connect(page.refresh_flags)  # the 疑似僵尸 marker
         self._replace_page("zombies", self.zombie_page)
+        self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
+        self._replace_page("statistics", self.reports_page)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
@@ -153,7 +158,8 @@ class MainWindow(QMainWindow):
         self.count_label.setVisible(page is self.register_page)
         if page is self.settings_page:
             self.settings_page.reload()
-        if page in (self.cases_page, self.payouts_page, self.reexam_page, self.zombie_page) and page not in self._loaded_pages:
+        lazy = (self.cases_page, self.payouts_page, self.reexam_page, self.zombie_page, self.reports_page)
+        if page in lazy and page not in self._loaded_pages:
             self._loaded_pages.add(page)
             page.reload()
 

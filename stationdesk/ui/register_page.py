@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
+from stationdesk.ui.printing import Printing
 from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
 from stationdesk.ui.station_dialog import StationDialog
 from stationdesk.ui.status_dialog import StatusDialog
@@ -63,6 +65,7 @@ class RegisterPage(QWidget):
             station_columns(self._year, self._flagged), self._fetch_rows
         )
         self._loader = LatestOnly(runner, self._show_ids, self._on_load_error)
+        self.printing = Printing(db, runner, settings, today)
         self._build(today)
         self._sort_key, self._descending = self.table.sort_key, self.table.descending
 
@@ -111,6 +114,8 @@ class RegisterPage(QWidget):
         self.table: LazyTable[StationRow] = LazyTable(
             self.model, self._settings, HEADER_STATE_KEY, DEFAULT_HIDDEN, sort=("code", False)
         )
+        # Several stations at once (Shift/Ctrl-click) for printing their reports together.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -137,6 +142,10 @@ class RegisterPage(QWidget):
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
+        print_selected = QAction("打印检查报告", self, shortcut=QKeySequence.StandardKey.Print)
+        print_selected.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        print_selected.triggered.connect(self.print_selected)
+        self.addAction(print_selected)
 
     def refresh_lookups(self) -> None:
         """Reload the county and category choices (after new data arrived)."""
@@ -285,8 +294,29 @@ class RegisterPage(QWidget):
             menu.addAction("打开站点", lambda: self.open_station(station_id))
             menu.addAction("变更状态/级别…", lambda: self.change_status(station_id))
             menu.addSeparator()
+            selected = len(self.table.selected_ids())
+            menu.addAction(f"打印检查报告（所选 {selected} 个站点）…\tCtrl+P", self.print_selected)
+        shown = self.model.rowCount()
+        if shown:
+            menu.addAction(f"打印列表中全部站点的检查报告（{shown:,} 个）…", self.print_shown)
+        menu.addSeparator()
         menu.addAction("新建站点", lambda: self.open_station(None))
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    # -- printing ----------------------------------------------------------------------------------
+    def print_selected(self) -> None:
+        """The selected stations' inspection reports, in one preview, for the year shown."""
+        ids = self.table.selected_ids()
+        title = f"{self._year}年度站点检查报告（{len(ids)} 个站点）" if len(ids) > 1 else f"{self._year}年度站点检查报告"
+        if len(ids) == 1:
+            self.printing.preview_station(self, ids[0], self._year)
+        else:
+            self.printing.preview_stations(self, ids, self._year, title)
+
+    def print_shown(self) -> None:
+        """Every station the filtered list shows (a county, a level …), in list order."""
+        ids = self.model.ids()
+        self.printing.preview_stations(self, ids, self._year, f"{self._year}年度站点检查报告（{len(ids):,} 个站点）")
 
     def current_station_id(self) -> int | None:
         return self.table.current_id()

@@ -1,4 +1,5 @@
-"""设置: the standards a re-examination judges by (考核标准) and the shared business rules (业务规则).
+"""设置: the standards a re-examination judges by (考核标准), the shared business rules (业务规则),
+the zombie rules and the bureau's name for reports (单位信息).
 
 Both live in the database, not in this PC's QSettings, because every PC on the database must
 compute the same due dates, rates and rankings; QSettings only remembers which tab was open.
@@ -31,6 +32,7 @@ from stationdesk.services import preferences
 from stationdesk.services.preferences import MAX_DAILY_FOLLOW_UPS
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.bureau_tab import BureauTab
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
 from stationdesk.ui.zombie_rules_tab import ZombieRulesTab
@@ -190,6 +192,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.standards, "考核标准")
         self.tabs.addTab(self.rules, "业务规则")
         self.tabs.addTab(self.zombie_rules, "僵尸站点规则")
+        self.bureau = BureauTab(db, actor)
+        self.tabs.addTab(self.bureau, "单位信息")
         self.tabs.setCurrentIndex(int(settings.value(TAB_KEY, 0) or 0))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -201,10 +205,12 @@ class SettingsPage(QWidget):
             self.rules.reload()
         if not self.zombie_rules.is_dirty:
             self.zombie_rules.reload()
+        if not self.bureau.is_dirty:
+            self.bureau.reload()
 
     @property
     def has_unsaved_changes(self) -> bool:
-        return self.standards.is_dirty or self.rules.is_dirty or self.zombie_rules.is_dirty
+        return any(tab.is_dirty for tab in (self.standards, self.rules, self.zombie_rules, self.bureau))
 
     def save_state(self) -> None:
         self._settings.setValue(TAB_KEY, self.tabs.currentIndex())

@@ -31,6 +31,7 @@ from stationdesk.ui.conflict_dialog import ConflictDialog
 from stationdesk.ui.consultation_tab import ConsultationTab
 from stationdesk.ui.figures_panel import FiguresPanel
 from stationdesk.ui.fund_tab import StationFundTab
+from stationdesk.ui.printing import Printing
 from stationdesk.ui.site_check_dialog import SiteCheckDialog
 from stationdesk.ui.station_editor import StationEditor
 from stationdesk.ui.station_reexam_tab import StationReexamTab
@@ -98,12 +99,17 @@ class StationDialog(QDialog):
         self.check_button = QPushButton("记录检查…")
         self.check_button.setToolTip("记录电话抽查或现场检查；联系不上的站点将列为疑似僵尸站点")
         self.check_button.clicked.connect(self._record_check)
+        self.print_button = QPushButton("打印检查报告…")
+        self.print_button.setToolTip("本年度的站点检查报告：预览、打印或保存为 PDF（Ctrl+P）")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.clicked.connect(self.print_report)
         close_button = QPushButton("关闭")
         self.save_button.clicked.connect(self.save)
         self.status_button.clicked.connect(self._request_status_change)
         close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.who, 1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.status_button)
         buttons.addWidget(self.save_button)
@@ -121,6 +127,7 @@ class StationDialog(QDialog):
             self.setWindowTitle("新建站点")
             self.status_button.setVisible(False)
             self.check_button.setVisible(False)
+            self.print_button.setVisible(False)
         else:
             self._load(station_id)
         self._update_buttons()
@@ -192,6 +199,13 @@ class StationDialog(QDialog):
         return self._detail.id if self._detail else None
 
     # -- actions ----------------------------------------------------------------------------
+    def print_report(self) -> None:
+        """This station's inspection report for the current year, in the preview."""
+        if self.station_id is None:
+            return
+        self._printing = Printing(self._db, self._runner, self._settings, self._today)
+        self._printing.preview_station(self, self.station_id, self._today.year)
+
     def _update_buttons(self, *_args: object) -> None:
         self.save_button.setEnabled(self.form.is_valid)
 

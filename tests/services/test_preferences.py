@@ -50,6 +50,8 @@ def test_settings_are_shared_by_every_pc_on_the_database(desk: Any) -> None:
         ("daily_follow_ups", 0, "每天回访案件数"),
         ("daily_follow_ups", 101, "每天回访案件数"),
         ("daily_follow_ups", True, "每天回访案件数"),
+        ("bureau_name", "局" * 41, "不超过 40 个字"),
+        ("report_contact", 12345, "不超过 40 个字"),
     ],
 )
 def test_a_value_nobody_could_use_is_refused_and_nothing_changes(desk: Any, key: str, value: Any, words: str) -> None:

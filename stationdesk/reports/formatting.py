@@ -1,0 +1,45 @@
+"""How numbers, money, rates and dates read on paper, in one place for every report."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from stationdesk.domain.indicators import NO_DATA
+from stationdesk.domain.money import format_wan_yuan, format_yuan
+
+
+def yuan(fen: int) -> str:
+    """12345678 → "123,456.78" (元, thousands separators, two decimals)."""
+    return format_yuan(fen)
+
+
+def wan(fen: int) -> str:
+    """Amounts in 万元 the way the bureau's reports quote them: 1,080,000 元 → "108.00"."""
+    return format_wan_yuan(fen)
+
+
+def count(value: int) -> str:
+    return f"{value:,}"
+
+
+def rate(value: Fraction | None) -> str:
+    """A fraction as a percentage with one decimal, rounded half up; "—" when there is no data."""
+    if value is None:
+        return NO_DATA
+    tenths = int(value * 1000 + Fraction(1, 2))
+    whole, part = divmod(tenths, 10)
+    return f"{whole}.{part}%"
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def chinese_day(value: date) -> str:
+    """2026-12-02 → "2026年12月2日", as dates are written on documents."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def period(start: date, end: date) -> str:
+    return f"{chinese_day(start)}至{chinese_day(end)}"
