@@ -24,7 +24,7 @@ def _today() -> date:
 
 
 def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    from stationdesk.services.summaries import SUMMARY_KINDS
+    from stationdesk.services.report_types import SUMMARY_KINDS
 
     report = commands.add_parser(
         "report", help="打印报表：站点检查报告、批量报告、汇总表 (printed reports as PDF or .xlsx)",
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from stationdesk.services.opening import open_database
 
     today = _today()
-    db = open_database(settings).db
+    db = open_database(settings, check_integrity=False).db  # reports only read
     handler = {"station": _cmd_station, "batch": _cmd_batch, "summary": _cmd_summary}[args.report_kind]
     try:
         return handler(args, db, today)

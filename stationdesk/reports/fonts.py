@@ -8,7 +8,7 @@ reports print (✓ ✘ ≥ ≤ — （）).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -42,11 +42,13 @@ def missing_glyphs(text: str) -> set[str]:
     return {ch for ch in text if ord(ch) not in covered and not ch.isspace()}
 
 
+@lru_cache(maxsize=8192)
 def printable(text: str, replacement: str = "?") -> str:
     """`text` with every character the font lacks replaced, so no box ever reaches paper.
 
     Rare characters in names (生僻字 outside the font) become `replacement`; the register keeps
-    the real name, only the print loses it.
+    the real name, only the print loses it. Cached: a batch prints the same labels thousands
+    of times.
     """
     covered = _covered()
     return "".join(ch if ch.isspace() or ord(ch) in covered else replacement for ch in text)

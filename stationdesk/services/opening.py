@@ -36,8 +36,13 @@ def _quick_check(db: Database) -> None:
         raise EnvironmentProblem("数据库文件已损坏，为保护数据未做任何修改", hint="请从备份恢复")
 
 
-def open_database(settings: Settings) -> OpenedDatabase:
-    """Open (creating if needed) the database `settings` names, at the current schema."""
+def open_database(settings: Settings, *, check_integrity: bool = True) -> OpenedDatabase:
+    """Open (creating if needed) the database `settings` names, at the current schema.
+
+    `check_integrity` False skips SQLite's quick_check (0.4 s on a province's 250 MB file) for
+    commands that only read, such as printing one report: the check exists to keep a damaged
+    file from being written to, and a damaged page read by a report fails loudly anyway.
+    """
     path = settings.sqlite_path
     if path is not None:
         if path.exists() and path.is_dir():
@@ -48,7 +53,8 @@ def open_database(settings: Settings) -> OpenedDatabase:
             raise EnvironmentProblem(f"无法创建数据库所在的文件夹：{path.parent}", hint=str(exc)) from exc
     try:
         db = Database(make_engine(settings.database_url))
-        _quick_check(db)
+        if check_integrity:
+            _quick_check(db)
         migration = upgrade_to_head(db.engine, settings.backup_dir if path else None)
         with db.writing() as session:
             ensure_reference_data(session, SYSTEM_ACTOR)

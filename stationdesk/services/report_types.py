@@ -14,6 +14,15 @@ from datetime import date
 from fractions import Fraction
 from typing import Literal
 
+SUMMARY_KINDS: dict[str, str] = {
+    "counties": "站点分布汇总表（县区 × 类别 × 级别）",
+    "work": "年度工作情况汇总表",
+    "ranking": "年度复核红黑榜",
+    "zombies": "僵尸站点清单及处置情况",
+}
+"""The summaries by the code the command line takes, with the name the UI lists them under
+(here, with no database imports, so the command line's parser can list them at once)."""
+
 # ---------------------------------------------------------------------------------------------
 # Station inspection report (站点检查报告)
 # ---------------------------------------------------------------------------------------------

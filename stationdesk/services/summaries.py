@@ -20,18 +20,10 @@ from stationdesk.domain.money import format_wan_yuan
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus, ZombieAction
 from stationdesk.errors import UserError
 from stationdesk.services import preferences, reexam, reexam_results, zombies
-from stationdesk.services.report_types import Cell, Column, HeaderGroup, TableReport
+from stationdesk.services.report_types import SUMMARY_KINDS, Cell, Column, HeaderGroup, TableReport
 from stationdesk.store import figures as figure_queries
 from stationdesk.store.database import Database
 from stationdesk.store.models import Category, County, Station, ZombieDecision
-
-SUMMARY_KINDS: dict[str, str] = {
-    "counties": "站点分布汇总表（县区 × 类别 × 级别）",
-    "work": "年度工作情况汇总表",
-    "ranking": "年度复核红黑榜",
-    "zombies": "僵尸站点清单及处置情况",
-}
-"""The summaries by the code the command line takes, with the name the UI lists them under."""
 
 # Most senior first, as the bureau's tables read.
 _LEVELS = (StationLevel.PROVINCIAL, StationLevel.MUNICIPAL, StationLevel.ORDINARY)

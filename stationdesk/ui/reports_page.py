@@ -3,6 +3,7 @@ export to Excel. Everything is built off the GUI thread by `ui.printing`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QSettings, Qt
@@ -159,14 +160,19 @@ class ReportsPage(QWidget):
         return f"{self.station_year.value()}年度站点检查报告（{county}）"
 
     # -- actions -------------------------------------------------------------------------------
+    def _with_scope_ids(self, then: Callable[[list[int]], None]) -> None:
+        """Read the scope's station ids off the GUI thread (a province's 20,000), then act."""
+        scope = self.scope()
+        self._runner.run(lambda _ctx: report_station_ids(self._db, scope), on_done=then,
+                         on_error=lambda exc: dialogs.show_error(self, exc, "list stations"))  # fmt: skip
+
     def preview_stations(self) -> None:
-        ids = report_station_ids(self._db, self.scope())
-        self.printing.preview_stations(self, ids, self.station_year.value(), self._scope_title(),
-                                       bool(self.all_cases.currentData()))  # fmt: skip
+        year, title, all_cases = self.station_year.value(), self._scope_title(), bool(self.all_cases.currentData())
+        self._with_scope_ids(lambda ids: self.printing.preview_stations(self, ids, year, title, all_cases))
 
     def save_station_files(self) -> None:
-        ids = report_station_ids(self._db, self.scope())
-        self.printing.save_station_files(self, ids, self.station_year.value(), bool(self.all_cases.currentData()))
+        year, all_cases = self.station_year.value(), bool(self.all_cases.currentData())
+        self._with_scope_ids(lambda ids: self.printing.save_station_files(self, ids, year, all_cases))
 
     def current_kind(self) -> str:
         item = self.kinds.currentItem()
