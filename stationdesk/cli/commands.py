@@ -119,6 +119,12 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return reports.run(args, settings)
 
 
+def cmd_transfer(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import transfer
+
+    return transfer.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -129,6 +135,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "zombie-scan": cmd_zombies,
     "zombie-decide": cmd_zombies,
     "report": cmd_report,
+    "import": cmd_transfer,
+    "export": cmd_transfer,
 }
 
 

@@ -8,6 +8,7 @@ Normalising once, at the edge, keeps duplicates detectable and prints tidy.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 # Full-width punctuation that is correct Chinese typography. NFKC would turn "（天宁店）" into
 # "(天宁店)"; we keep what the user typed for these and fold everything else (digits, Latin
@@ -35,6 +36,7 @@ _EMOJI_RANGES: tuple[tuple[int, int], ...] = (
 _BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 
+@cache
 def _fold_char(ch: str) -> str:
     if ch in _KEEP_FULL_WIDTH:
         return ch
@@ -49,7 +51,9 @@ def normalise_text(s: str) -> str:
     Leading/trailing whitespace is removed and every run of internal whitespace (spaces, tabs,
     line breaks from Excel cells, U+3000) becomes a single space.
     """
-    folded = "".join(_fold_char(ch) for ch in s)
+    if unicodedata.is_normalized("NFKC", s):  # most cells: nothing to fold (checked in C, fast)
+        return " ".join(s.split())
+    folded = "".join(map(_fold_char, s))
     # Recombine sequences that NFKC composes across characters (e.g. base + combining mark).
     folded = unicodedata.normalize("NFC", folded)
     return " ".join(folded.split())
@@ -69,12 +73,32 @@ def _is_emoji(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES)
 
 
+@cache
+def _char_problem(ch: str) -> str | None:
+    """"emoji", "control" or None for one character; cached, because a 20,000-row roster checks
+    the same few thousand characters millions of times."""
+    if _is_emoji(ch):
+        return "emoji"
+    if unicodedata.category(ch) in _BAD_CATEGORIES:
+        return "control"
+    return None
+
+
+def _first_problem(s: str) -> tuple[int, str, str] | None:
+    """(position from 1, character, kind) of the first bad character, None when clean."""
+    if s.isascii() and s.isprintable():
+        return None
+    for index, ch in enumerate(s, start=1):
+        kind = _char_problem(ch)
+        if kind is not None:
+            return index, ch, kind
+    return None
+
+
 def first_bad_char(s: str) -> str | None:
     """The first emoji, control character, invisible format character or lone surrogate in `s`."""
-    for ch in s:
-        if _is_emoji(ch) or unicodedata.category(ch) in _BAD_CATEGORIES:
-            return ch
-    return None
+    found = _first_problem(s)
+    return found[1] if found else None
 
 
 def has_emoji_or_control(s: str) -> bool:
@@ -94,12 +118,13 @@ def _show(ch: str) -> str:
 
 def bad_char_message(field_label: str, s: str) -> str | None:
     """A Chinese message naming the offending character and its position, or None if clean."""
-    for index, ch in enumerate(s, start=1):
-        if _is_emoji(ch):
-            return f"{field_label}不能含有表情符号（第{index}个字“{ch}”）"
-        if unicodedata.category(ch) in _BAD_CATEGORIES:
-            return f"{field_label}含有不可见的控制字符（第{index}个字 {_show(ch)}）"
-    return None
+    found = _first_problem(s)
+    if found is None:
+        return None
+    index, ch, kind = found
+    if kind == "emoji":
+        return f"{field_label}不能含有表情符号（第{index}个字“{ch}”）"
+    return f"{field_label}含有不可见的控制字符（第{index}个字 {_show(ch)}）"
 
 
 def check_length(field_label: str, s: str, max_len: int) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from stationdesk.store.models import AuditLog
+from stationdesk.store.types import utc_now
 
 
 def _plain(value: Any) -> Any:
@@ -50,6 +51,19 @@ def record(
             new_values=_plain(new or {}),
         )
     )
+
+
+def record_many(
+    session: Session, actor: str, action: str, table: str, rows: list[tuple[int, int | None, dict[str, Any]]]
+) -> None:
+    """One audit row per (row id, station id, new values), in a single multi-row INSERT (an
+    import of thousands of rows is audited row by row, like any other write)."""
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), [
+            {"username": actor, "action": action, "table_name": table, "row_id": row_id, "station_id": station_id,
+             "old_values": {}, "new_values": _plain(new), "at": utc_now()}
+            for row_id, station_id, new in rows
+        ])  # fmt: skip
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -6,6 +6,7 @@ the station, its history row and the audit rows together, or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ from stationdesk.errors import ConflictError, UserError, ValidationFailed
 from stationdesk.services import audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog, Category, County, Office, Station, StatusHistory, Street
+from stationdesk.store.types import utc_now
 
 DRAFT_FIELDS = [f.name for f in fields(StationDraft)]
 
@@ -109,6 +111,18 @@ def draft_of(station: Station) -> StationDraft:
     return StationDraft(**values, fund_committed_yuan=station.fund_committed_fen / 100)
 
 
+def drafts_with_versions(session: Session) -> Iterator[tuple[int, int, StationDraft]]:
+    """(id, version, draft) of every station, read as plain columns: an import compares a roster
+    with the whole register, and 20,000 ORM objects would cost seconds."""
+    names = [name for name in DRAFT_FIELDS if name != "fund_committed_yuan"]
+    columns = [getattr(Station, name) for name in names]
+    query = select(Station.id, Station.version, Station.fund_committed_fen, *columns)
+    for station_id, version, fen, *values in session.execute(query):
+        fields_ = dict(zip(names, values, strict=True))
+        fields_["facilities"] = dict(fields_["facilities"] or {})
+        yield station_id, version, StationDraft(**fields_, fund_committed_yuan=fen / 100)
+
+
 def _detail(session: Session, station: Station) -> StationDetail:
     return StationDetail(
         id=station.id,
@@ -155,9 +169,13 @@ def next_station_code(db: Database, county_id: int) -> str:
         county = session.get(County, county_id)
         if county is None:
             raise UserError("请选择县区")
-        codes = session.scalars(select(Station.code).where(Station.code.like(f"{county.code}____"))).all()
-    used = [int(c[len(county.code) :]) for c in codes if c[len(county.code) :].isdigit()]
-    return station_code(county.code, max(used, default=0) + 1)
+        return station_code(county.code, last_station_sequence(session, county.code) + 1)
+
+
+def last_station_sequence(session: Session, county_code: str) -> int:
+    """The highest 4-digit sequence the county's station codes use (0 when none)."""
+    codes = session.scalars(select(Station.code).where(Station.code.like(f"{county_code}____"))).all()
+    return max((int(c[len(county_code) :]) for c in codes if c[len(county_code) :].isdigit()), default=0)
 
 
 def _check_references(session: Session, draft: StationDraft) -> dict[str, str]:
@@ -254,23 +272,72 @@ def create_station(db: Database, draft: StationDraft, actor: str, today: date) -
 def add_station(session: Session, draft: StationDraft, actor: str, today: date, reason: str = "新建站点") -> SavedStation:
     """`create_station` inside a caller's unit of work (a rebuild closes one station and opens its
     successor together)."""
-    draft = _validated(session, draft, today, None)
-    station = Station(status=StationStatus.ACTIVE.value, created_by=actor, updated_by=actor)
-    _apply(station, draft)
-    session.add(station)
-    session.flush()
-    session.add(
-        StatusHistory(
-            station_id=station.id,
-            kind=HistoryKind.CREATED.value,
-            new_value=station.status,
-            effective_on=draft.established_on or today,
-            reason=reason,
-            person=actor,
-        )
-    )
-    audit.record(session, actor, "insert", "station", station.id, station_id=station.id, new=_snapshot(station))
-    return SavedStation(station.id, station.code, station.version)
+    return _insert_many(session, [_validated(session, draft, today, None)], actor, today, reason)[0]
+
+
+def add_stations(
+    session: Session, drafts: Sequence[StationDraft], actor: str, today: date, reason: str
+) -> list[SavedStation]:
+    """Many new stations in the caller's unit of work (an import of a whole province's roster).
+
+    The same checks as `add_station`, made for the batch at once: the drafts by the domain
+    rules, the categories, places and codes against sets read once (not one query per station
+    per reference), and the rows written with one flush. A ValidationFailed names the draft
+    (its position in `drafts`) as "第 n 个"; nothing is added.
+    """
+    categories = set(session.scalars(select(Category.id)))
+    counties = set(session.scalars(select(County.id)))
+    streets: dict[int, int] = {sid: cid for sid, cid in session.execute(select(Street.id, Street.county_id))}
+    offices: dict[int, int] = {oid: cid for oid, cid in session.execute(select(Office.id, Office.county_id))}
+    codes = set(session.scalars(select(Station.code)))
+    ready: list[StationDraft] = []
+    for number, draft in enumerate(drafts, start=1):
+        draft = normalise_draft(draft)
+        problems = validate_station(draft, today)
+        if draft.category_id not in categories:
+            problems.setdefault("category_id", "所选类别不存在")
+        if draft.county_id not in counties:
+            problems.setdefault("county_id", "所选县区不存在")
+        if draft.street_id is not None and streets.get(draft.street_id) != draft.county_id:
+            problems.setdefault("street_id", "所选街道乡镇不属于该县区")
+        if draft.office_id is not None and offices.get(draft.office_id) != draft.county_id:
+            problems.setdefault("office_id", "所选监管所不属于该县区")
+        if draft.code in codes:
+            problems.setdefault("code", f"站点编号 {draft.code} 已被使用")
+        if problems:
+            labelled = {key: f"第 {number} 个：{message}" for key, message in problems.items()}
+            raise ValidationFailed(labelled, FIELD_LABELS)
+        codes.add(draft.code)
+        ready.append(draft)
+    return _insert_many(session, ready, actor, today, reason)
+
+
+def _insert_many(session: Session, drafts: Sequence[StationDraft], actor: str, today: date, reason: str) -> list[SavedStation]:
+    """`_insert` as three multi-row INSERTs (stations with RETURNING, history, audit): the ORM's
+    one INSERT per object cost 1 ms a station, 20 s for a province."""
+    if not drafts:
+        return []
+    now = utc_now()
+    tracked = {"created_by": actor, "updated_by": actor, "created_at": now, "updated_at": now, "version": 1}
+    values = []
+    for draft in drafts:
+        row = {name: getattr(draft, name) for name in DRAFT_FIELDS if name != "fund_committed_yuan"}
+        row["fund_committed_fen"] = round(draft.fund_committed_yuan * 100)
+        values.append(row | tracked | {"status": StationStatus.ACTIVE.value})
+    # Core statements on the session's connection: the ORM's bulk path spends more time
+    # per row than SQLite does.
+    connection = session.connection()
+    station, history = Station.__table__, StatusHistory.__table__
+    ids = list(connection.execute(station.insert().returning(station.c.id, sort_by_parameter_order=True), values).scalars())
+    connection.execute(history.insert(), [
+        {"station_id": sid, "kind": HistoryKind.CREATED.value, "new_value": StationStatus.ACTIVE.value,
+         "effective_on": draft.established_on or today, "reason": reason, "person": actor, "recorded_at": now}
+        for sid, draft in zip(ids, drafts, strict=True)
+    ])  # fmt: skip
+    audit.record_many(session, actor, "insert", "station", [
+        (sid, sid, {k: v for k, v in row.items() if k not in tracked}) for sid, row in zip(ids, values, strict=True)
+    ])  # fmt: skip
+    return [SavedStation(sid, draft.code, 1) for sid, draft in zip(ids, drafts, strict=True)]
 
 
 def update_station(
@@ -282,19 +349,26 @@ def update_station(
     carries their version, so the user can compare and re-apply: neither version is lost.
     """
     with db.writing() as session:
-        station = _get(session, station_id)
-        if station.version != expected_version:
-            raise StationConflict(_detail(session, station))
-        draft = _validated(session, draft, today, station_id)
-        before = _snapshot(station)
-        _apply(station, draft)
-        old, new = audit.changed_fields(before, _snapshot(station))
-        if not new:
-            return SavedStation(station.id, station.code, station.version)
-        station.updated_by = actor
-        session.flush()
-        audit.record(session, actor, "update", "station", station.id, station_id=station.id, old=old, new=new)
+        return change_station(session, station_id, draft, expected_version, actor, today)
+
+
+def change_station(
+    session: Session, station_id: int, draft: StationDraft, expected_version: int, actor: str, today: date
+) -> SavedStation:
+    """`update_station` inside a caller's unit of work (an import updates hundreds together)."""
+    station = _get(session, station_id)
+    if station.version != expected_version:
+        raise StationConflict(_detail(session, station))
+    draft = _validated(session, draft, today, station_id)
+    before = _snapshot(station)
+    _apply(station, draft)
+    old, new = audit.changed_fields(before, _snapshot(station))
+    if not new:
         return SavedStation(station.id, station.code, station.version)
+    station.updated_by = actor
+    session.flush()
+    audit.record(session, actor, "update", "station", station.id, station_id=station.id, old=old, new=new)
+    return SavedStation(station.id, station.code, station.version)
 
 
 @dataclass(frozen=True)

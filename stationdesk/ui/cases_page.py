@@ -30,9 +30,11 @@ from stationdesk.services import cases, register
 from stationdesk.services.cases import CaseFilter, CaseRow
 from stationdesk.store.case_queries import CLOSED, OPEN
 from stationdesk.store.database import Database
+from stationdesk.transfer.exports import case_rows_export
 from stationdesk.ui import dialogs
 from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
 from stationdesk.ui.case_dialog import CaseDialog
+from stationdesk.ui.exporting import export_to_excel, visible_keys
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
 from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
@@ -138,10 +140,16 @@ class CasesPage(QWidget):
         bar.addWidget(self.overdue)
         bar.addWidget(self.follow_button)
         bar.addWidget(self.new_button)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setToolTip("把当前筛选出的案件按显示的列导出为 Excel；消费者信息已脱敏")
+        self.export_button.clicked.connect(self.export_excel)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        layout.addLayout(footer)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filters)
@@ -184,6 +192,13 @@ class CasesPage(QWidget):
 
     def _fetch_rows(self, ids: list[int]) -> dict[int, CaseRow]:  # type: ignore[override]
         return cases.load_case_rows(self._db, ids)
+
+    def export_excel(self) -> None:
+        """The filtered cases in the columns shown, consumers masked, to .xlsx."""
+        ids = self.model.ids()
+        keys = visible_keys(self.table, [c.key for c in self.model.columns])
+        export_to_excel(self, self._runner, self._settings,
+                        lambda: case_rows_export(self._db, ids, keys), f"调解记录（{len(ids)} 件）")  # fmt: skip
 
     def reload(self) -> None:
         """Fetch the ids for the current filter and sort off the GUI thread, then show them."""

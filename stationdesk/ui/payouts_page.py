@@ -28,6 +28,7 @@ from stationdesk.services import payouts
 from stationdesk.services.payouts import PayoutRow
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.exporting import export_to_excel, shown_list_export
 from stationdesk.ui.fund_tab import payout_columns
 from stationdesk.ui.list_model import ListModel, list_table
 from stationdesk.ui.payout_dialogs import RecoveryDialog, open_form
@@ -81,6 +82,9 @@ class PayoutsPage(QWidget):
         bar.addWidget(self.unrecovered)
         bar.addWidget(self.station_search, 1)
         bar.addWidget(self.recovery_button)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(self.export_excel)
+        bar.addWidget(self.export_button)
         self.table = list_table(self.model)
         self.table.horizontalHeader().setSectionsMovable(True)
         self.totals = QLabel("正在加载…")
@@ -100,6 +104,11 @@ class PayoutsPage(QWidget):
         self.recovery_button.clicked.connect(self.record_recovery)
 
     # -- loading ----------------------------------------------------------------------------
+    def export_excel(self) -> None:
+        """The payouts shown (consumers masked), in the columns and order shown, to .xlsx."""
+        export = shown_list_export(self.table, self.model, "先行赔付", "消费者姓名已脱敏")
+        export_to_excel(self, self._runner, self._settings, lambda: export, "先行赔付")
+
     def reload(self) -> None:
         """Query the payouts for the year and recovery filters off the GUI thread."""
         year = None if self.all_years.isChecked() else self.year.value()

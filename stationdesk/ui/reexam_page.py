@@ -42,6 +42,7 @@ from stationdesk.services import reexam
 from stationdesk.services.reexam import Ranking, ReexamRow, RoundInfo
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.exporting import export_to_excel, shown_list_export
 from stationdesk.ui.list_model import list_table
 from stationdesk.ui.reexam_columns import (
     FILTERS,
@@ -168,11 +169,14 @@ class ReexamPage(QWidget):
         self.decide_button = QPushButton("改判…")
         self.score_button = QPushButton("录入评分…")
         self.open_button = QPushButton("打开站点")
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(self.export_excel)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
         bar.addWidget(self.filter)
         bar.addWidget(self.shown, 1)
-        for button in (self.confirm_button, self.decide_button, self.score_button, self.open_button):
+        for button in (self.confirm_button, self.decide_button, self.score_button, self.open_button,
+                       self.export_button):  # fmt: skip
             bar.addWidget(button)
         self.table = list_table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -272,6 +276,13 @@ class ReexamPage(QWidget):
     def _round_open(self) -> bool:
         info = self.round_info
         return info is not None and not info.closed
+
+    def export_excel(self) -> None:
+        """The round's stations as listed (filter, order, columns) to .xlsx."""
+        info = self.round_info
+        title = f"{info.year}年度复核" if info else "年度复核"
+        export = shown_list_export(self.table, self.model, title)
+        export_to_excel(self, self._runner, self._settings, lambda: export, title)
 
     def selected_rows(self) -> list[ReexamRow]:
         rows = (self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows())

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,12 +25,18 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.dates import months_before
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
+from stationdesk.errors import UserError
 from stationdesk.services import jurisdictions, register, zombies
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
+from stationdesk.transfer.exports import station_rows_export
+from stationdesk.transfer.templates import write_template
 from stationdesk.ui import dialogs
+from stationdesk.ui.exporting import export_to_excel, visible_keys
+from stationdesk.ui.import_wizard import ImportWizard
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
+from stationdesk.ui.pdf_preview import last_folder, remember_folder
 from stationdesk.ui.printing import Printing
 from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
 from stationdesk.ui.station_dialog import StationDialog
@@ -117,10 +124,23 @@ class RegisterPage(QWidget):
         # Several stations at once (Shift/Ctrl-click) for printing their reports together.
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setToolTip("把当前筛选出的站点按显示的列导出为 Excel（Ctrl+E）")
+        self.export_button.clicked.connect(self.export_excel)
+        self.import_button = QPushButton("导入站点名册…")
+        self.import_button.setToolTip("从 Excel 或 CSV 名册导入站点：先逐行检查，再一次性写入")
+        self.import_button.clicked.connect(self.import_roster)
+        self.template_button = QPushButton("下载导入模板…")
+        self.template_button.clicked.connect(self.save_template)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.template_button)
+        footer.addWidget(self.import_button)
+        footer.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
+        layout.addLayout(footer)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filters)
@@ -142,6 +162,10 @@ class RegisterPage(QWidget):
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find)
+        export = QAction("导出 Excel", self, shortcut=QKeySequence("Ctrl+E"))
+        export.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        export.triggered.connect(self.export_excel)
+        self.addAction(export)
         print_selected = QAction("打印检查报告", self, shortcut=QKeySequence.StandardKey.Print)
         print_selected.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         print_selected.triggered.connect(self.print_selected)
@@ -303,7 +327,41 @@ class RegisterPage(QWidget):
         menu.addAction("新建站点", lambda: self.open_station(None))
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
-    # -- printing ----------------------------------------------------------------------------------
+    # -- import, export and printing ---------------------------------------------------------------
+    def import_roster(self) -> ImportWizard:
+        """The import wizard; the register reloads after an import that wrote something."""
+        wizard = ImportWizard(self._db, self._runner, self._settings, self._today, self._actor, self)
+        wizard.finished.connect(lambda _r: self._after_import(wizard))
+        wizard.show()
+        return wizard
+
+    def _after_import(self, wizard: ImportWizard) -> None:
+        if wizard.result is not None:
+            self.model.invalidate()
+            self.reload()
+            self.refresh_flags()
+
+    def save_template(self) -> None:
+        target = dialogs.save_path(self, "保存站点名册模板", last_folder(self._settings) / "站点名册导入模板.xlsx",
+                                   "Excel 工作簿 (*.xlsx)")  # fmt: skip
+        if target is None:
+            return
+        try:
+            write_template("stations", target)
+        except UserError as exc:
+            dialogs.show_error(self, exc)
+            return
+        remember_folder(self._settings, target)
+        if dialogs.confirm(self, "已保存", f"模板已保存到“{target}”，第二页是填写说明。", yes="打开", no="关闭"):
+            dialogs.open_externally(target)
+
+    def export_excel(self) -> None:
+        """The filtered list, in the columns shown and the order sorted, to .xlsx."""
+        ids, year = self.model.ids(), self._year
+        keys = visible_keys(self.table, [c.key for c in self.model.columns])
+        export_to_excel(self, self._runner, self._settings,
+                        lambda: station_rows_export(self._db, ids, year, keys), f"站点台账（{len(ids)} 个）")  # fmt: skip
+
     def print_selected(self) -> None:
         """The selected stations' inspection reports, in one preview, for the year shown."""
         ids = self.table.selected_ids()

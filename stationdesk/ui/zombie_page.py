@@ -37,6 +37,7 @@ from stationdesk.services import zombies
 from stationdesk.services.zombies import FlaggedStation
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.exporting import export_to_excel, shown_list_export
 from stationdesk.ui.form_field import ERROR_STYLE
 from stationdesk.ui.list_model import ListColumn, list_table
 from stationdesk.ui.reexam_columns import ColouredListModel, level_text
@@ -208,8 +209,11 @@ class ZombiePage(QWidget):
         self.check_button = QPushButton("记录检查…")
         self.check_button.setToolTip("记录对所选站点的电话抽查或现场检查")
         self.open_button = QPushButton("打开站点")
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(self.export_excel)
         actions.addWidget(self.check_button)
         actions.addWidget(self.open_button)
+        actions.addWidget(self.export_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -330,6 +334,11 @@ class ZombiePage(QWidget):
         self._update_buttons()
 
     # -- selection ------------------------------------------------------------------------------
+    def export_excel(self) -> None:
+        """The review queue as listed (filters, order, columns) to .xlsx."""
+        export = shown_list_export(self.table, self.model, "僵尸站点排查")
+        export_to_excel(self, self._runner, self._settings, lambda: export, "僵尸站点排查")
+
     def selected_rows(self) -> list[FlaggedStation]:
         rows = (self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows())
         return [r for r in rows if r is not None]
