@@ -28,17 +28,20 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
                     "有问题。有问题的行不写入，可用 --rejects 保存为 Excel 修改后再导入；其余各行在一个事务中"
                     "全部写入或全部不写入。",
     )
-    kinds = importing.add_subparsers(dest="import_kind", required=True, metavar="{stations}", parser_class=parser_class)
-    stations = kinds.add_parser("stations", help="站点名册 (.xlsx / .xls / .csv)")
-    stations.add_argument("file", type=Path, help="文件 (file)")
-    stations.add_argument("--sheet", default=None, help="工作表名称，默认第一个有内容的工作表")
-    stations.add_argument("--mapping", default=None, help="已保存的列对应关系名称 (a saved mapping)")
-    stations.add_argument("--save-mapping", default=None, metavar="NAME", help="把本次的列对应关系保存为 NAME")
-    stations.add_argument("--dry-run", action="store_true", help="只检查，不写入 (check only)")
-    stations.add_argument("--rejects", type=Path, default=None, metavar="FILE.xlsx",
-                          help="有问题的行写入此文件（附问题说明列）")
-    stations.add_argument("--user", default="", help="录入人，默认当前登录用户")
-    stations.add_argument("--json", action="store_true", help="以 JSON 输出")
+    kinds = importing.add_subparsers(dest="import_kind", required=True, metavar="{stations,cases}",
+                                     parser_class=parser_class)  # fmt: skip
+    for kind, help_text in (("stations", "站点名册 (.xlsx / .xls / .csv)"),
+                            ("cases", "调解台账：只新增，已登记的（同站点、同受理日期、同消费者和经营者）跳过")):  # fmt: skip
+        sub = kinds.add_parser(kind, help=help_text)
+        sub.add_argument("file", type=Path, help="文件 (file)")
+        sub.add_argument("--sheet", default=None, help="工作表名称，默认第一个有内容的工作表")
+        sub.add_argument("--mapping", default=None, help="已保存的列对应关系名称 (a saved mapping)")
+        sub.add_argument("--save-mapping", default=None, metavar="NAME", help="把本次的列对应关系保存为 NAME")
+        sub.add_argument("--dry-run", action="store_true", help="只检查，不写入 (check only)")
+        sub.add_argument("--rejects", type=Path, default=None, metavar="FILE.xlsx",
+                         help="有问题的行写入此文件（附问题说明列）")  # fmt: skip
+        sub.add_argument("--user", default="", help="录入人，默认当前登录用户")
+        sub.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     export = commands.add_parser("export", help="导出列表为 Excel (export a list to .xlsx)",
                                  description="导出站点台账、调解记录或先行赔付为 .xlsx；消费者姓名和电话已脱敏。")
@@ -64,30 +67,31 @@ def _county_id(db: Any, text: str) -> int | None:
 
 def _cmd_import(args: argparse.Namespace, db: Any, today: date) -> int:
     from stationdesk.services.import_mappings import save_mapping, saved_mappings
-    from stationdesk.services.station_import import apply_station_import, plan_station_import
-    from stationdesk.transfer.importing import match_sheet, write_rejects
+    from stationdesk.transfer.importing import IMPORTERS, match_sheet, write_rejects
 
+    kind = args.import_kind
+    plan_import, apply_import = IMPORTERS[kind]
     saved = None
     if args.mapping:
-        known = saved_mappings(db, "stations")
+        known = saved_mappings(db, kind)
         if args.mapping not in known:
             raise UserError(f"没有名为“{args.mapping}”的列对应关系", hint="已保存：" + ("、".join(known) or "无"))
         saved = known[args.mapping]
-    matched = match_sheet(args.file, "stations", args.sheet, saved)
-    plan = plan_station_import(db, matched.rows(), today)
+    matched = match_sheet(args.file, kind, args.sheet, saved)
+    plan = plan_import(db, matched.rows(), today)
     actor = args.user.strip() or default_actor()
     if args.save_mapping:
-        save_mapping(db, args.save_mapping, "stations", matched.saved_mapping(), actor)
+        save_mapping(db, args.save_mapping, kind, matched.saved_mapping(), actor)
     if args.rejects and plan.rejected:
         write_rejects(matched, plan, args.rejects)
     result = None
     if not args.dry_run and plan.writable:
-        result = apply_station_import(db, plan, actor, today)
+        result = apply_import(db, plan, actor, today)
     payload = {
         "sheet": matched.sheet, "header_row": matched.header_index + 1,
         "counts": {v: plan.count(v) for v in ("new", "update", "unchanged", "rejected")},
         "written": not args.dry_run and bool(plan.writable),
-        "created_codes": list(result.codes) if result else [],
+        "created": list(result.codes) if result else [],
         "rejected": [{"row": r.line, "reason": r.reason} for r in plan.rejected],
     }
     if args.json:
@@ -100,7 +104,7 @@ def _cmd_import(args: argparse.Namespace, db: Any, today: date) -> int:
             print(f"  ……另有 {len(plan.rejected) - 50} 行有问题")
         if args.rejects and plan.rejected:
             print(f"有问题的行已写入：{args.rejects}")
-        print("只检查，未写入。" if args.dry_run else (f"已写入：新增 {result.created} 个，更新 {result.updated} 个。"
+        print("只检查，未写入。" if args.dry_run else (f"已写入：新增 {result.created} 行，更新 {result.updated} 行。"
                                                   if result else "没有需要写入的行。"))
     return EXIT_OK if not plan.rejected else EXIT_USER
 

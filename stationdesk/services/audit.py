@@ -17,6 +17,8 @@ from stationdesk.store.types import utc_now
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):  # most values: nothing to convert
+        return value
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):

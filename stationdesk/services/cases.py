@@ -203,16 +203,21 @@ def _apply(case: MediationCase, draft: CaseDraft) -> None:
 def add_case(db: Database, draft: CaseDraft, actor: str, today: date) -> SavedCase:
     """Record a case; its due date comes from the deadline rule chosen in the settings."""
     with db.writing() as session:
-        draft = _validated(session, draft, today)
-        assert draft.received_on is not None
-        rule = preferences.read(session, "deadline_rule")
-        due = due_date(rule, draft.received_on, draft.difficult, preferences.work_calendar(session))
-        case = MediationCase(due_on=due.due_on, deadline_rule=due.rule_code, created_by=actor, updated_by=actor)
-        _apply(case, draft)
-        session.add(case)
-        session.flush()
-        audit.record(session, actor, "insert", "mediation_case", case.id, station_id=case.station_id, new=_snapshot(case))
-        return SavedCase(case.id, case_number(case.id, case.received_on), case.version, due.due_on, due.warnings)
+        return add_case_in(session, draft, actor, today)
+
+
+def add_case_in(session: Session, draft: CaseDraft, actor: str, today: date) -> SavedCase:
+    """`add_case` inside the caller's unit of work (a ledger import adds hundreds together)."""
+    draft = _validated(session, draft, today)
+    assert draft.received_on is not None
+    rule = preferences.read(session, "deadline_rule")
+    due = due_date(rule, draft.received_on, draft.difficult, preferences.work_calendar(session))
+    case = MediationCase(due_on=due.due_on, deadline_rule=due.rule_code, created_by=actor, updated_by=actor)
+    _apply(case, draft)
+    session.add(case)
+    session.flush()
+    audit.record(session, actor, "insert", "mediation_case", case.id, station_id=case.station_id, new=_snapshot(case))
+    return SavedCase(case.id, case_number(case.id, case.received_on), case.version, due.due_on, due.warnings)
 
 
 def update_case(

@@ -1,5 +1,6 @@
 """Importing a station roster: every row checked before anything is written, then the good rows
-written in one transaction (or nothing).
+written in one transaction (or nothing). `ImportRow`, `PlannedRow` and `ImportPlan` serve the case
+ledger import too (`services.case_import`).
 
 Why plan first: a bureau's roster has hundreds of rows typed by different people over years.
 The user must see, before the database changes, which rows are new, which update a station we
@@ -68,10 +69,12 @@ class PlannedRow:
     changes: tuple[str, ...] = ()
     problems: Mapping[str, str] = field(default_factory=dict)
     """Spreadsheet field key → message, for a refused row."""
+    labels: Mapping[str, str] = field(default_factory=lambda: LABELS)
+    """The fields' names for `reason` (a roster's or a case ledger's)."""
 
     @property
     def reason(self) -> str:
-        return "；".join(f"{LABELS.get(k, k)}：{m}" for k, m in self.problems.items())
+        return "；".join(f"{self.labels.get(k, k)}：{m}" for k, m in self.problems.items())
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ refused rows back out with their reasons so they can be fixed and imported again
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -25,12 +26,26 @@ from stationdesk.domain.import_columns import (
 )
 from stationdesk.errors import UserError
 from stationdesk.reports.files import write_with
-from stationdesk.services.station_import import ImportPlan, ImportRow
+from stationdesk.services import case_import, station_import
+from stationdesk.services.station_import import ImportPlan, ImportResult, ImportRow
+from stationdesk.store.database import Database
 from stationdesk.transfer.sheets import CellValue, SheetData, read_sheet
 
 Kind = Literal["stations", "cases"]
 FIELDS: dict[str, Sequence[FieldSpec]] = {"stations": STATION_FIELDS, "cases": CASE_FIELDS}
 REASON_HEADING = "问题说明"
+
+
+def _apply_cases(db: Database, plan: ImportPlan, actor: str, today: date) -> ImportResult:
+    numbers = case_import.apply_case_import(db, plan, actor, today)
+    return ImportResult(len(numbers), 0, tuple(numbers))
+
+
+IMPORTERS: dict[str, tuple[Callable[..., ImportPlan], Callable[[Database, ImportPlan, str, date], ImportResult]]] = {
+    "stations": (station_import.plan_station_import, station_import.apply_station_import),
+    "cases": (case_import.plan_case_import, _apply_cases),
+}
+"""Per kind: judge the rows (nothing written), then write the plan in one transaction."""
 
 
 @dataclass(frozen=True)

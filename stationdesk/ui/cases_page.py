@@ -35,6 +35,7 @@ from stationdesk.ui import dialogs
 from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
 from stationdesk.ui.case_dialog import CaseDialog
 from stationdesk.ui.exporting import export_to_excel, visible_keys
+from stationdesk.ui.import_wizard import ImportWizard
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
 from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
@@ -143,8 +144,13 @@ class CasesPage(QWidget):
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip("把当前筛选出的案件按显示的列导出为 Excel；消费者信息已脱敏")
         self.export_button.clicked.connect(self.export_excel)
+        self.import_button = QPushButton("导入调解台账…")
+        self.import_button.setToolTip("从 Excel 或 CSV 台账导入案件：先逐行检查，再一次性写入；已登记的不会重复")
+        self.import_button.clicked.connect(self.import_ledger)
+        self.import_button.setVisible(self._station_id is None)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.import_button)
         footer.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -192,6 +198,13 @@ class CasesPage(QWidget):
 
     def _fetch_rows(self, ids: list[int]) -> dict[int, CaseRow]:  # type: ignore[override]
         return cases.load_case_rows(self._db, ids)
+
+    def import_ledger(self) -> ImportWizard:
+        """The import wizard for a case ledger; the list reloads after an import that wrote something."""
+        wizard = ImportWizard(self._db, self._runner, self._settings, self._today, self._actor, self, kind="cases")
+        wizard.finished.connect(lambda _r: (self.model.invalidate(), self.reload()) if wizard.result else None)
+        wizard.show()
+        return wizard
 
     def export_excel(self) -> None:
         """The filtered cases in the columns shown, consumers masked, to .xlsx."""

@@ -1,4 +1,4 @@
-"""导入站点名册: a wizard from a spreadsheet to the register, in four steps.
+"""导入站点名册 / 导入调解台账: a wizard from a spreadsheet to the database, in four steps.
 
 1 选择文件 — the file, the sheet, a column mapping saved from last time;
 2 对应列 — each column of the sheet and the field it fills (matched from its heading, changeable);
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -31,19 +32,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from stationdesk.domain.import_columns import STATION_FIELDS, cell_text
+from stationdesk.domain.import_columns import cell_text
 from stationdesk.errors import UserError
 from stationdesk.services.import_mappings import save_mapping, saved_mappings
-from stationdesk.services.station_import import (
-    REJECTED,
-    VERDICT_LABELS,
-    ImportPlan,
-    ImportResult,
-    apply_station_import,
-    plan_station_import,
-)
+from stationdesk.services.station_import import REJECTED, VERDICT_LABELS, ImportPlan, ImportResult
 from stationdesk.store.database import Database
-from stationdesk.transfer.importing import MatchedSheet, match_data, write_rejects
+from stationdesk.transfer.importing import FIELDS, IMPORTERS, Kind, MatchedSheet, match_data, write_rejects
 from stationdesk.transfer.sheets import SheetData, read_sheet, sheet_names
 from stationdesk.ui import dialogs
 from stationdesk.ui.pdf_preview import last_folder, remember_folder
@@ -52,21 +46,26 @@ from stationdesk.ui.tasks import TaskContext, TaskRunner
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv *.txt)"
 NOT_IMPORTED = "（不导入）"
 PREVIEW_ROWS = 5
+TITLES = {"stations": "导入站点名册", "cases": "导入调解台账"}
+REJECTED_COLOUR = "#b3261e"
 
 
 class ImportWizard(QWizard):
     """Holds what the steps share: the sheet read, its matching, the plan, the result."""
 
     def __init__(self, db: Database, runner: TaskRunner, settings: QSettings, today: date, actor: str,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, kind: Kind = "stations") -> None:
         super().__init__(parent)
         self.db, self.runner, self.settings, self.today, self.actor = db, runner, settings, today, actor
+        self.kind: Kind = kind
+        self.fields = FIELDS[kind]
+        self.plan_rows, self.apply_plan = IMPORTERS[kind]
         self.path: Path | None = None
         self.data: SheetData | None = None
         self.matched: MatchedSheet | None = None
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
-        self.setWindowTitle("导入站点名册")
+        self.setWindowTitle(TITLES[kind])
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步")
         self.setButtonText(QWizard.WizardButton.BackButton, "上一步")
@@ -115,7 +114,7 @@ class FilePage(QWizardPage):
         self.sheet = QComboBox()
         self.mapping = QComboBox()
         self.mapping.addItem("按列名自动对应", None)
-        for name in saved_mappings(wizard.db, "stations"):
+        for name in saved_mappings(wizard.db, wizard.kind):
             self.mapping.addItem(name, name)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -126,7 +125,8 @@ class FilePage(QWizardPage):
         form.addRow("列的对应关系", self.mapping)
 
     def browse(self) -> None:
-        chosen, _f = QFileDialog.getOpenFileName(self, "选择站点名册", str(last_folder(self.wiz.settings)), FILE_FILTER)
+        chosen, _f = QFileDialog.getOpenFileName(self, TITLES[self.wiz.kind], str(last_folder(self.wiz.settings)),
+                                                 FILE_FILTER)
         if chosen:
             self.choose(Path(chosen))
 
@@ -142,7 +142,7 @@ class FilePage(QWizardPage):
             self.completeChanged.emit()
 
         self.wiz.runner.run(lambda _ctx: sheet_names(path), on_done=shown, on_error=self.wiz.fail,
-                            progress_parent=self, progress_title="正在打开文件…")  # fmt: skip
+                            progress_parent=self, progress_title="正在打开文件…")
 
     def isComplete(self) -> bool:
         return self.wiz.path is not None and self.sheet.count() > 0
@@ -151,11 +151,12 @@ class FilePage(QWizardPage):
         """Read the sheet and match its columns before moving on; stay here if that fails."""
         assert self.wiz.path is not None
         path, sheet, name = self.wiz.path, self.sheet.currentText(), self.mapping.currentData()
-        saved = saved_mappings(self.wiz.db, "stations").get(name) if name else None
+        saved = saved_mappings(self.wiz.db, self.wiz.kind).get(name) if name else None
+        kind = self.wiz.kind
 
         def job(_ctx: TaskContext) -> tuple[SheetData, MatchedSheet]:
             data = read_sheet(path, sheet)
-            return data, match_data(data, path, "stations", saved)
+            return data, match_data(data, path, kind, saved)
 
         def keep(result: tuple[SheetData, MatchedSheet]) -> None:
             self.wiz.data, self.wiz.matched = result
@@ -192,7 +193,7 @@ class ColumnsPage(QWizardPage):
             self.table.setItem(index, 1, QTableWidgetItem(samples))
             combo = QComboBox()
             combo.addItem(NOT_IMPORTED, None)
-            for spec in STATION_FIELDS:
+            for spec in self.wiz.fields:
                 combo.addItem(spec.label + ("（必填）" if spec.required else ""), spec.key)
             combo.setCurrentIndex(max(combo.findData(matched.mapping.get(index)), 0))
             self.table.setCellWidget(index, 2, combo)
@@ -211,21 +212,21 @@ class ColumnsPage(QWizardPage):
         keys = list(chosen.values())
         twice = {k for k in keys if keys.count(k) > 1}
         if twice:
-            labels = {s.key: s.label for s in STATION_FIELDS}
+            labels = {s.key: s.label for s in self.wiz.fields}
             dialogs.warn(self, "列对应重复", "以下字段对应了多列：" + "、".join(labels[k] for k in twice))
             return False
         wiz = self.wiz
         name = self.save_name.text().strip()
 
         def job(ctx: TaskContext) -> tuple[MatchedSheet, ImportPlan]:
-            matched = match_data(data, path, "stations", mapping=chosen)
-            return matched, plan_station_import(wiz.db, matched.rows(), wiz.today, lambda: ctx.cancelled)
+            matched = match_data(data, path, wiz.kind, mapping=chosen)
+            return matched, wiz.plan_rows(wiz.db, matched.rows(), wiz.today, lambda: ctx.cancelled)
 
         def keep(result: tuple[MatchedSheet, ImportPlan]) -> None:
             wiz.matched, wiz.plan = result
             if name:
                 try:
-                    save_mapping(wiz.db, name, "stations", result[0].saved_mapping(), wiz.actor)
+                    save_mapping(wiz.db, name, wiz.kind, result[0].saved_mapping(), wiz.actor)
                 except UserError as exc:  # a bad name must not stop the import
                     wiz.fail(exc)
 
@@ -242,7 +243,7 @@ class CheckPage(QWizardPage):
         self.setSubTitle("点“完成”后，新增和更新的行在同一个事务中全部写入；有问题的行不写入。")
         self.summary = QLabel()
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["行号", "结果", "站点名称", "说明"])
+        self.table.setHorizontalHeaderLabels(["行号", "结果", "名称", "说明"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.rejects_button = QPushButton("保存有问题的行…")
@@ -259,10 +260,14 @@ class CheckPage(QWizardPage):
         shown = [row for row in plan.rows if row.verdict != "unchanged"]
         self.table.setRowCount(len(shown))
         for index, row in enumerate(shown):
-            name = row.draft.name if row.draft else cell_text(row.values.get("name"))
+            name = cell_text(row.values.get("name") or row.values.get("station_name") or row.values.get("consumer_name"))
             detail = row.reason if row.verdict == REJECTED else "、".join(row.changes)
             for column, text in enumerate((str(row.line), VERDICT_LABELS[row.verdict], name, detail)):
-                self.table.setItem(index, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(detail or text)  # the whole reason, however long
+                if row.verdict == REJECTED:
+                    item.setForeground(QColor(REJECTED_COLOUR))
+                self.table.setItem(index, column, item)
         self.table.resizeColumnsToContents()
         self.rejects_button.setEnabled(bool(plan.rejected))
 
@@ -270,7 +275,7 @@ class CheckPage(QWizardPage):
         plan, matched = self.wiz.plan, self.wiz.matched
         assert plan is not None and matched is not None
         target = dialogs.save_path(self, "保存有问题的行", last_folder(self.wiz.settings) / "问题行.xlsx",
-                                   "Excel 工作簿 (*.xlsx)")  # fmt: skip
+                                   "Excel 工作簿 (*.xlsx)")
         if target is None:
             return
         try:
@@ -289,7 +294,6 @@ class CheckPage(QWizardPage):
 
         def keep(result: ImportResult) -> None:
             wiz.result = result
-            dialogs.inform(self, "导入完成", f"已新增 {result.created} 个站点，更新 {result.updated} 个。")
+            dialogs.inform(self, "导入完成", f"已新增 {result.created} 行，更新 {result.updated} 行。")
 
-        return wiz.advance_after(self, "正在写入…", lambda _ctx: apply_station_import(wiz.db, plan, wiz.actor, wiz.today),
-                                 keep)  # fmt: skip
+        return wiz.advance_after(self, "正在写入…", lambda _ctx: wiz.apply_plan(wiz.db, plan, wiz.actor, wiz.today), keep)

@@ -68,7 +68,7 @@ def test_a_roster_goes_in_through_the_three_steps(
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert desk.count(Station) == before + 2
     assert wizard.result is not None and wizard.result.created == 2
-    assert said and "已新增 2 个站点" in said[-1]
+    assert said and "已新增 2 行" in said[-1]
     from stationdesk.services.import_mappings import saved_mappings
 
     assert "天宁区名册" in saved_mappings(desk.db, "stations")
