@@ -48,8 +48,11 @@ def _write_roster(db: Any, rows: int, out: Path, fresh: bool) -> None:
 
     from stationdesk.store.models import Category, County, Station, Street
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("站点名册")
+    # Not write-only: Excel and WPS record each sheet's used range, as a normal workbook does,
+    # and a roster users send comes from them.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "站点名册"
     sheet.append(["全省消费维权服务站名册"])
     sheet.append(HEADINGS)
     with db.reading() as session:

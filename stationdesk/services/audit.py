@@ -55,15 +55,25 @@ def record(
     )
 
 
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def _plain_values(values: dict[str, Any]) -> dict[str, Any]:
+    """`_plain` of a flat dict, calling it only for the values that need converting (an import
+    audits 20,000 rows of 25 fields: a call per field cost most of a second)."""
+    return {key: value if type(value) in _SIMPLE else _plain(value) for key, value in values.items()}
+
+
 def record_many(
     session: Session, actor: str, action: str, table: str, rows: list[tuple[int, int | None, dict[str, Any]]]
 ) -> None:
     """One audit row per (row id, station id, new values), in a single multi-row INSERT (an
     import of thousands of rows is audited row by row, like any other write)."""
+    now = utc_now()
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), [
             {"username": actor, "action": action, "table_name": table, "row_id": row_id, "station_id": station_id,
-             "old_values": {}, "new_values": _plain(new), "at": utc_now()}
+             "old_values": {}, "new_values": _plain_values(new), "at": now}
             for row_id, station_id, new in rows
         ])  # fmt: skip
 

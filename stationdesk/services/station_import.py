@@ -325,7 +325,7 @@ def apply_station_import(db: Database, plan: ImportPlan, actor: str, today: date
             code = row.draft.code or _next_code(session, row.draft.county_id, issued)
             drafts.append(replace(row.draft, code=code))
         try:
-            created = stations.add_stations(session, drafts, actor, today, IMPORT_REASON)
+            created = stations.add_stations(session, drafts, actor, today, IMPORT_REASON, rules_checked=True)
         except ValidationFailed as exc:
             raise UserError(_first_line(exc, new_rows), hint="未导入任何数据，请重新预览") from exc
         for row in updates:

@@ -276,14 +276,17 @@ def add_station(session: Session, draft: StationDraft, actor: str, today: date, 
 
 
 def add_stations(
-    session: Session, drafts: Sequence[StationDraft], actor: str, today: date, reason: str
+    session: Session, drafts: Sequence[StationDraft], actor: str, today: date, reason: str,
+    *, rules_checked: bool = False,
 ) -> list[SavedStation]:
     """Many new stations in the caller's unit of work (an import of a whole province's roster).
 
     The same checks as `add_station`, made for the batch at once: the drafts by the domain
     rules, the categories, places and codes against sets read once (not one query per station
     per reference), and the rows written with one flush. A ValidationFailed names the draft
-    (its position in `drafts`) as "第 n 个"; nothing is added.
+    (its position in `drafts`) as "第 n 个"; nothing is added. `rules_checked` says the drafts
+    were normalised and passed `validate_station` moments ago (an import's preview): then only
+    what others may have changed since (codes, places, categories) is checked again.
     """
     categories = set(session.scalars(select(Category.id)))
     counties = set(session.scalars(select(County.id)))
@@ -292,8 +295,9 @@ def add_stations(
     codes = set(session.scalars(select(Station.code)))
     ready: list[StationDraft] = []
     for number, draft in enumerate(drafts, start=1):
-        draft = normalise_draft(draft)
-        problems = validate_station(draft, today)
+        if not rules_checked:
+            draft = normalise_draft(draft)
+        problems = {} if rules_checked else validate_station(draft, today)
         if draft.category_id not in categories:
             problems.setdefault("category_id", "所选类别不存在")
         if draft.county_id not in counties:
