@@ -68,3 +68,18 @@ def print_problems(exc: ValidationFailed) -> None:
         label = exc.labels.get(key)
         named = label is None or message.startswith(f"{label}：")
         sys.stderr.write((message if named else f"{label}：{message}") + "\n")
+
+
+def county_id(db: Any, text: str) -> int | None:
+    """The county a command names by name or division code; None for all, a UserError listing
+    the counties for a name that is none of them."""
+    from stationdesk.errors import UserError
+    from stationdesk.services import register
+
+    if not text:
+        return None
+    counties = register.register_lookups(db).counties
+    for county in counties:
+        if text.strip() in (county.name, getattr(county, "code", None)):
+            return int(county.id)
+    raise UserError(f"没有名为“{text}”的县区", hint="可选：" + "、".join(c.name for c in counties))

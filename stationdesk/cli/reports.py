@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from stationdesk.cli.output import county_id
 from stationdesk.config import Settings
 from stationdesk.errors import UserError
 
@@ -89,18 +90,6 @@ def _cmd_station(args: argparse.Namespace, db: Any, today: date) -> int:
     return EXIT_OK
 
 
-def _county_id(db: Any, text: str) -> int | None:
-    from stationdesk.services import register
-
-    if not text:
-        return None
-    counties = register.register_lookups(db).counties
-    for county in counties:
-        if text.strip() in (county.name, getattr(county, "code", None)):
-            return int(county.id)
-    raise UserError(f"没有名为“{text}”的县区", hint="可选：" + "、".join(c.name for c in counties))
-
-
 def _progress(done: int, total: int) -> bool:
     if sys.stderr.isatty():
         sys.stderr.write(f"\r已生成 {done}/{total}".ljust(30))
@@ -112,7 +101,7 @@ def _cmd_batch(args: argparse.Namespace, db: Any, today: date) -> int:
     from stationdesk.reports.batch import write_batch_pdf, write_station_files
     from stationdesk.services.station_reports import ReportScope, report_station_ids
 
-    ids = report_station_ids(db, ReportScope(_county_id(db, args.county), args.include_removed))
+    ids = report_station_ids(db, ReportScope(county_id(db, args.county), args.include_removed))
     if not ids:
         raise UserError("没有符合条件的站点")
     year, limit, out = _year(args, today), None if args.all_cases else 15, Path(args.output)

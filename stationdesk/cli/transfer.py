@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from stationdesk.cli.output import county_id
 from stationdesk.config import Settings, default_actor
 from stationdesk.errors import UserError
 
@@ -51,18 +52,6 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
     export.add_argument("--year", type=int, default=None, help="年度（站点台账的受理数、调解记录的受理年度）")
     export.add_argument("--include-removed", action="store_true", help="站点台账包括已撤销的站点")
     export.add_argument("--overdue", action="store_true", help="调解记录只导出逾期未办结的")
-
-
-def _county_id(db: Any, text: str) -> int | None:
-    from stationdesk.services import register
-
-    if not text:
-        return None
-    counties = register.register_lookups(db).counties
-    for county in counties:
-        if text.strip() in (county.name, getattr(county, "code", None)):
-            return int(county.id)
-    raise UserError(f"没有名为“{text}”的县区", hint="可选：" + "、".join(c.name for c in counties))
 
 
 def _cmd_import(args: argparse.Namespace, db: Any, today: date) -> int:
@@ -122,12 +111,12 @@ def _cmd_export(args: argparse.Namespace, db: Any, today: date) -> int:
 
     if args.output.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件“{args.output}”应以 .xlsx 结尾")
-    county_id = _county_id(db, args.county)
+    county = county_id(db, args.county)
     year = args.year or today.year
     if args.what == "stations":
-        export = station_export(db, year, county_id=county_id, include_removed=args.include_removed)
+        export = station_export(db, year, county_id=county, include_removed=args.include_removed)
     elif args.what == "cases":
-        export = case_export(db, today, None if args.overdue else year, county_id=county_id, overdue=args.overdue)
+        export = case_export(db, today, None if args.overdue else year, county_id=county, overdue=args.overdue)
     else:
         export = payout_export(db, year)
     written = write_list_xlsx(export, args.output, on_progress=_progress)
