@@ -332,7 +332,16 @@ def _insert_many(session: Session, drafts: Sequence[StationDraft], actor: str, t
     # per row than SQLite does.
     connection = session.connection()
     station, history = Station.__table__, StatusHistory.__table__
-    ids = list(connection.execute(station.insert().returning(station.c.id, sort_by_parameter_order=True), values).scalars())
+    # A plain executemany (no RETURNING), then the new ids by their unique codes: SQLite runs the
+    # executemany in C, where RETURNING goes through SQLAlchemy's batching row by row.
+    connection.execute(station.insert(), values)
+    by_code: dict[str, int] = {}
+    codes = [draft.code for draft in drafts]
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        by_code.update({code: sid for sid, code in connection.execute(
+            select(station.c.id, station.c.code).where(station.c.code.in_(chunk)))})  # fmt: skip
+    ids = [by_code[code] for code in codes]
     connection.execute(history.insert(), [
         {"station_id": sid, "kind": HistoryKind.CREATED.value, "new_value": StationStatus.ACTIVE.value,
          "effective_on": draft.established_on or today, "reason": reason, "person": actor, "recorded_at": now}
