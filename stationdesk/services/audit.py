@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from stationdesk.store.bulk import insert_rows
 from stationdesk.store.models import AuditLog
 from stationdesk.store.types import utc_now
 
@@ -71,7 +72,7 @@ def record_many(
     import of thousands of rows is audited row by row, like any other write)."""
     now = utc_now()
     if rows:
-        session.connection().execute(AuditLog.__table__.insert(), [
+        insert_rows(session.connection(), AuditLog.__table__, [
             {"username": actor, "action": action, "table_name": table, "row_id": row_id, "station_id": station_id,
              "old_values": {}, "new_values": _plain_values(new), "at": now}
             for row_id, station_id, new in rows

@@ -33,6 +33,7 @@ from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import HistoryKind, StationLevel, StationStatus
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
 from stationdesk.services import audit
+from stationdesk.store.bulk import insert_rows
 from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog, Category, County, Office, Station, StatusHistory, Street
 from stationdesk.store.types import utc_now
@@ -328,13 +329,11 @@ def _insert_many(session: Session, drafts: Sequence[StationDraft], actor: str, t
         row = {name: getattr(draft, name) for name in DRAFT_FIELDS if name != "fund_committed_yuan"}
         row["fund_committed_fen"] = round(draft.fund_committed_yuan * 100)
         values.append(row | tracked | {"status": StationStatus.ACTIVE.value})
-    # Core statements on the session's connection: the ORM's bulk path spends more time
-    # per row than SQLite does.
+    # Multi-row INSERTs on the session's connection (store.bulk), then the new ids read back by
+    # their unique codes: the ORM's bulk path and RETURNING both went through SQLAlchemy row by row.
     connection = session.connection()
     station, history = Station.__table__, StatusHistory.__table__
-    # A plain executemany (no RETURNING), then the new ids by their unique codes: SQLite runs the
-    # executemany in C, where RETURNING goes through SQLAlchemy's batching row by row.
-    connection.execute(station.insert(), values)
+    insert_rows(connection, station, values)
     by_code: dict[str, int] = {}
     codes = [draft.code for draft in drafts]
     for start in range(0, len(codes), 500):
@@ -342,7 +341,7 @@ def _insert_many(session: Session, drafts: Sequence[StationDraft], actor: str, t
         by_code.update({code: sid for sid, code in connection.execute(
             select(station.c.id, station.c.code).where(station.c.code.in_(chunk)))})  # fmt: skip
     ids = [by_code[code] for code in codes]
-    connection.execute(history.insert(), [
+    insert_rows(connection, history, [
         {"station_id": sid, "kind": HistoryKind.CREATED.value, "new_value": StationStatus.ACTIVE.value,
          "effective_on": draft.established_on or today, "reason": reason, "person": actor, "recorded_at": now}
         for sid, draft in zip(ids, drafts, strict=True)
