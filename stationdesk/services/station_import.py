@@ -32,6 +32,7 @@ from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import Labelled, StationForm, StationLevel
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
 from stationdesk.services import audit, stations
+from stationdesk.services.nogc import collector_paused
 from stationdesk.store.database import Database
 from stationdesk.store.models import Category, County, Office, Street
 
@@ -258,6 +259,13 @@ def plan_station_import(
     db: Database, rows: Sequence[ImportRow], today: date, should_cancel: Callable[[], bool] | None = None
 ) -> ImportPlan:
     """Judge every row against the register as it is now; nothing is written."""
+    with collector_paused():
+        return _plan(db, rows, today, should_cancel)
+
+
+def _plan(
+    db: Database, rows: Sequence[ImportRow], today: date, should_cancel: Callable[[], bool] | None
+) -> ImportPlan:
     planned: list[PlannedRow] = []
     seen: dict[tuple[str, object], int] = {}
     with db.reading() as session:
@@ -312,9 +320,16 @@ class ImportConflict(ConflictError):
 def apply_station_import(db: Database, plan: ImportPlan, actor: str, today: date) -> ImportResult:
     """Write the plan's new and updated rows in one transaction: all of them or none.
 
-    Each row is validated again by the same service the form uses; a station changed by someone
-    else since the preview refuses the whole import (preview again), so nobody's edit is lost.
+    New rows were judged by the preview's rules moments ago; their codes, places and categories,
+    which others may have changed since, are checked again. Updated rows go through the same
+    service the form uses. A station changed by someone else since the preview refuses the whole
+    import (preview again), so nobody's edit is lost.
     """
+    with collector_paused():
+        return _apply(db, plan, actor, today)
+
+
+def _apply(db: Database, plan: ImportPlan, actor: str, today: date) -> ImportResult:
     new_rows = [row for row in plan.writable if row.verdict == NEW]
     updates = [row for row in plan.writable if row.verdict == UPDATE]
     with db.writing() as session:

@@ -8,10 +8,8 @@ sweep until its deadline (激活) or date (暂缓); removed stations are never s
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -41,6 +39,7 @@ from stationdesk.domain.zombie_rules import (
 )
 from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import audit, preferences, stations
+from stationdesk.services.nogc import collector_paused
 from stationdesk.store import zombie_queries
 from stationdesk.store.database import Database
 from stationdesk.store.models import County, SiteCheck, Station, StatusHistory, ZombieDecision
@@ -79,22 +78,6 @@ class FlaggedStation:
     last_decided_on: date | None = None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the sweep (as Mercurial's `util.nogc`): a sweep
-    makes a few hundred thousand short-lived rows, facts and flags, none in reference cycles, and
-    the full collections they set off walked the whole heap: a third of a province sweep (measured
-    330 → 220 ms median), more in the app with its larger heap."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def sweep(
     db: Database,
     as_of: date,
@@ -105,7 +88,7 @@ def sweep(
     """Run the rules as of `as_of` over every station not removed; the flagged ones, highest score
     first (then station code). Stations within a decision's deadline are left out."""
     rules = settings or rule_settings(db)
-    with _collector_paused():
+    with collector_paused():
         return _sweep(db, as_of, rules, station_ids, should_cancel)
 
 

@@ -35,7 +35,7 @@ from stationdesk.ui import dialogs
 from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
 from stationdesk.ui.case_dialog import CaseDialog
 from stationdesk.ui.exporting import export_to_excel, visible_keys
-from stationdesk.ui.import_wizard import ImportWizard
+from stationdesk.ui.import_wizard import ImportWizard, save_import_template
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
 from stationdesk.ui.tasks import LatestOnly, TaskContext, TaskRunner
@@ -148,8 +148,12 @@ class CasesPage(QWidget):
         self.import_button.setToolTip("从 Excel 或 CSV 台账导入案件：先逐行检查，再一次性写入；已登记的不会重复")
         self.import_button.clicked.connect(self.import_ledger)
         self.import_button.setVisible(self._station_id is None)
+        self.template_button = QPushButton("下载导入模板…")
+        self.template_button.clicked.connect(self.save_template)
+        self.template_button.setVisible(self._station_id is None)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.template_button)
         footer.addWidget(self.import_button)
         footer.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -198,6 +202,9 @@ class CasesPage(QWidget):
 
     def _fetch_rows(self, ids: list[int]) -> dict[int, CaseRow]:  # type: ignore[override]
         return cases.load_case_rows(self._db, ids)
+
+    def save_template(self) -> None:
+        save_import_template(self, self._settings, "cases")
 
     def import_ledger(self) -> ImportWizard:
         """The import wizard for a case ledger; the list reloads after an import that wrote something."""

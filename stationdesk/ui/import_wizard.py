@@ -39,6 +39,7 @@ from stationdesk.services.station_import import REJECTED, VERDICT_LABELS, Import
 from stationdesk.store.database import Database
 from stationdesk.transfer.importing import FIELDS, IMPORTERS, Kind, MatchedSheet, match_data, write_rejects
 from stationdesk.transfer.sheets import SheetData, read_sheet, sheet_names
+from stationdesk.transfer.templates import write_template
 from stationdesk.ui import dialogs
 from stationdesk.ui.pdf_preview import last_folder, remember_folder
 from stationdesk.ui.tasks import TaskContext, TaskRunner
@@ -297,3 +298,22 @@ class CheckPage(QWizardPage):
             dialogs.inform(self, "导入完成", f"已新增 {result.created} 行，更新 {result.updated} 行。")
 
         return wiz.advance_after(self, "正在写入…", lambda _ctx: wiz.apply_plan(wiz.db, plan, wiz.actor, wiz.today), keep)
+
+
+TEMPLATE_NAMES = {"stations": "站点名册导入模板.xlsx", "cases": "调解台账导入模板.xlsx"}
+
+
+def save_import_template(parent: QWidget, settings: QSettings, kind: Kind) -> Path | None:
+    """下载导入模板: a blank sheet with the headings the import knows and a 填写说明 sheet."""
+    target = dialogs.save_path(parent, "保存导入模板", last_folder(settings) / TEMPLATE_NAMES[kind], "Excel 工作簿 (*.xlsx)")
+    if target is None:
+        return None
+    try:
+        write_template(kind, target)
+    except UserError as exc:
+        dialogs.show_error(parent, exc)
+        return None
+    remember_folder(settings, target)
+    if dialogs.confirm(parent, "已保存", f"模板已保存到“{target}”，第二页是填写说明。", yes="打开", no="关闭"):
+        dialogs.open_externally(target)
+    return target

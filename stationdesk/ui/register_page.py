@@ -25,18 +25,15 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.dates import months_before
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
-from stationdesk.errors import UserError
 from stationdesk.services import jurisdictions, register, zombies
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import station_rows_export
-from stationdesk.transfer.templates import write_template
 from stationdesk.ui import dialogs
 from stationdesk.ui.exporting import export_to_excel, visible_keys
-from stationdesk.ui.import_wizard import ImportWizard
+from stationdesk.ui.import_wizard import ImportWizard, save_import_template
 from stationdesk.ui.lazy_model import LazyTableModel
 from stationdesk.ui.lazy_table import LazyTable
-from stationdesk.ui.pdf_preview import last_folder, remember_folder
 from stationdesk.ui.printing import Printing
 from stationdesk.ui.station_columns import DEFAULT_HIDDEN, station_columns
 from stationdesk.ui.station_dialog import StationDialog
@@ -342,18 +339,7 @@ class RegisterPage(QWidget):
             self.refresh_flags()
 
     def save_template(self) -> None:
-        target = dialogs.save_path(self, "保存站点名册模板", last_folder(self._settings) / "站点名册导入模板.xlsx",
-                                   "Excel 工作簿 (*.xlsx)")  # fmt: skip
-        if target is None:
-            return
-        try:
-            write_template("stations", target)
-        except UserError as exc:
-            dialogs.show_error(self, exc)
-            return
-        remember_folder(self._settings, target)
-        if dialogs.confirm(self, "已保存", f"模板已保存到“{target}”，第二页是填写说明。", yes="打开", no="关闭"):
-            dialogs.open_externally(target)
+        save_import_template(self, self._settings, "stations")
 
     def export_excel(self) -> None:
         """The filtered list, in the columns shown and the order sorted, to .xlsx."""

@@ -105,3 +105,22 @@ def test_register_exports_what_it_shows(
     assert headings[:2] == ["站点编号", "站点名称"]
     assert sheet.max_row == page.model.rowCount() + 1
     assert isinstance(sheet.cell(2, 1).value, str)  # codes stay text
+
+
+@pytest.mark.parametrize(("kind", "heading"), [("stations", "站点名称"), ("cases", "受理日期")])
+def test_templates_are_saved_where_asked(
+    qtbot: Any, qsettings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, heading: str
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from stationdesk.ui.import_wizard import save_import_template
+
+    target = tmp_path / f"{kind}.xlsx"
+    monkeypatch.setattr(dialogs, "save_path", lambda *_a: target)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert save_import_template(parent, qsettings, kind) == target  # type: ignore[arg-type]
+    book = openpyxl.load_workbook(target)
+    assert heading in [c.value for c in book.worksheets[0][1]]
+    assert book.sheetnames[1] == "填写说明"
