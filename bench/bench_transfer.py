@@ -109,6 +109,7 @@ def main() -> None:
         plan = timer.measure("check every row against the province register (preview)",
                              lambda: plan_station_import(db, matched.rows(), today))  # fmt: skip
         print("province re-import:", plan.summary())
+        del read, matched, plan  # the app holds one import at a time, not three
 
         def whole_import() -> Any:
             target = out / f"fresh{timer.run}.sqlite"
