@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,11 +107,10 @@ def main() -> None:
         read = timer.measure(f"read a {args.rows:,}-row × {len(HEADINGS)}-column roster", lambda: read_sheet(same), 1500)
         print(f"{len(read.rows):,} rows read")
         matched = timer.measure("find header, match columns", lambda: match_sheet(same, "stations"))
-        roster_rows = matched.rows()
         plan = timer.measure("check every row against the province register (preview)",
-                             lambda: plan_station_import(db, roster_rows, today))  # fmt: skip
+                             partial(plan_station_import, db, matched.rows(), today))  # fmt: skip
         print("province re-import:", plan.summary())
-        del read, matched, roster_rows, plan  # the app holds one import at a time, not three
+        del read, matched, plan  # the app holds one import at a time, not three
 
         def whole_import() -> Any:
             target = out / f"fresh{timer.run}.sqlite"
