@@ -125,6 +125,12 @@ def cmd_transfer(args: argparse.Namespace, settings: Settings) -> int:
     return transfer.run(args, settings)
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import backup
+
+    return backup.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -137,6 +143,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "report": cmd_report,
     "import": cmd_transfer,
     "export": cmd_transfer,
+    "backup": cmd_backup,
+    "restore": cmd_backup,
 }
 
 

@@ -70,6 +70,21 @@ class StationDeskApp:
         self.window.attach_database(opened)
         if opened.station_count == 0 and self.offer_sample:
             QTimer.singleShot(0, self._offer_sample_data)
+        elif opened.station_count:
+            self._daily_backup(opened)
+
+    def _daily_backup(self, opened: OpenedDatabase) -> None:
+        """The day's first opening takes a backup (off the GUI thread); failing says so, and the
+        work goes on: a missing backup must not keep anyone from their records."""
+        from stationdesk.services.backups import daily_backup
+
+        folder, today = self.settings.backup_dir, self.today
+
+        def failed(exc: BaseException) -> None:
+            log.warning("daily backup failed", exc_info=exc)
+            self.window.statusBar().showMessage(f"今日自动备份未完成：{exc}", 15_000)
+
+        self.runner.run(lambda _ctx: daily_backup(opened.db, folder, today), on_error=failed)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         self.window.statusBar().showMessage("数据库未能打开")
