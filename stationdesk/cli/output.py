@@ -70,16 +70,22 @@ def print_problems(exc: ValidationFailed) -> None:
         sys.stderr.write((message if named else f"{label}：{message}") + "\n")
 
 
-def county_id(db: Any, text: str) -> int | None:
-    """The county a command names by name or division code; None for all, a UserError listing
-    the counties for a name that is none of them."""
+def lookup_id(choices: Iterable[Any], text: str | None, what: str) -> int | None:
+    """The id of the choice (county, category …) a command names by name or code; None for "any",
+    a UserError listing the choices for a name that is none of them."""
     from stationdesk.errors import UserError
-    from stationdesk.services import register
 
     if not text:
         return None
-    counties = register.register_lookups(db).counties
-    for county in counties:
-        if text.strip() in (county.name, getattr(county, "code", None)):
-            return int(county.id)
-    raise UserError(f"没有名为“{text}”的县区", hint="可选：" + "、".join(c.name for c in counties))
+    choices = list(choices)
+    for choice in choices:
+        if text.strip() in (choice.name, getattr(choice, "code", None)):
+            return int(choice.id)
+    raise UserError(f"没有名为“{text}”的{what}", hint="可选：" + "、".join(c.name for c in choices))
+
+
+def county_id(db: Any, text: str) -> int | None:
+    """The county a command names, by name or division code; None for all."""
+    from stationdesk.services import register
+
+    return lookup_id(register.register_lookups(db).counties, text, "县区") if text else None

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from stationdesk.cli.output import lookup_id
 from stationdesk.config import Settings, default_actor
 from stationdesk.domain.dates import parse_user_date
 from stationdesk.domain.station_lifecycle import StationAction
@@ -63,15 +64,6 @@ def _enum_value(enum: Any, text: str | None, what: str) -> str | None:
     return str(member.value)
 
 
-def _lookup_id(choices: list[Any], text: str | None, what: str) -> int | None:
-    if not text:
-        return None
-    for choice in choices:
-        if text.strip() in (choice.name, getattr(choice, "code", None)):
-            return int(choice.id)
-    raise UserError(f"没有名为“{text}”的{what}", hint="可选：" + "、".join(c.name for c in choices))
-
-
 def _cmd_list(args: argparse.Namespace, db: Any) -> int:
     from stationdesk.services import register
     from stationdesk.services.register import StationFilter
@@ -79,8 +71,8 @@ def _cmd_list(args: argparse.Namespace, db: Any) -> int:
     lookups = register.register_lookups(db)
     flt = StationFilter(
         text=args.search.strip(),
-        county_id=_lookup_id(lookups.counties, args.county, "县区"),
-        category_id=_lookup_id(lookups.categories, args.category, "类别"),
+        county_id=lookup_id(lookups.counties, args.county, "县区"),
+        category_id=lookup_id(lookups.categories, args.category, "类别"),
         form=_enum_value(StationForm, args.form, "形式"),
         level=_enum_value(StationLevel, args.level, "级别"),
         status=_enum_value(StationStatus, args.status, "状态"),

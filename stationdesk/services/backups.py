@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from stationdesk.errors import EnvironmentProblem, UserError
+from stationdesk.services.opening import database_file
 from stationdesk.store.database import Database, sqlite_module
 from stationdesk.store.migrate import backup_sqlite
 
@@ -30,10 +31,10 @@ class Backup:
 
 
 def _database_file(db: Database) -> Path:
-    name = db.engine.url.database
-    if not db.is_sqlite or not name or name == ":memory:":
+    path = database_file(db)
+    if path is None:
         raise UserError("只有 SQLite 数据库文件可以在这里备份", hint="PostgreSQL 请由管理员用 pg_dump 备份")
-    return Path(name)
+    return path
 
 
 def take_backup(db: Database, folder: Path, reason: str = "manual", now: datetime | None = None) -> Backup:

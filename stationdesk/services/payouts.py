@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.case_rules import case_number
@@ -34,16 +34,12 @@ from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import FirstPayout, FundEntry, MediationCase, Station
-
-_signed = case(
-    *((FundEntry.kind == kind, FundEntry.amount_fen * sign) for kind, sign in FUND_SIGNS.items()),
-    else_=0,
-)
+from stationdesk.store.report_queries import SIGNED_FUND_AMOUNT
 
 
 def _balance(session: Session, station_id: int) -> int:
     total = session.scalar(
-        select(func.coalesce(func.sum(_signed), 0).cast(Integer)).where(FundEntry.station_id == station_id)
+        select(func.coalesce(func.sum(SIGNED_FUND_AMOUNT), 0).cast(Integer)).where(FundEntry.station_id == station_id)
     )
     return int(total or 0)
 
@@ -51,7 +47,7 @@ def _balance(session: Session, station_id: int) -> int:
 def _available_from(session: Session, station_id: int, day: date) -> int:
     """The lowest balance the station's ledger shows from the end of `day` on (`lowest_balance_from`)."""
     rows = session.execute(
-        select(FundEntry.entry_on, _signed)
+        select(FundEntry.entry_on, SIGNED_FUND_AMOUNT)
         .where(FundEntry.station_id == station_id)
         .order_by(FundEntry.entry_on, FundEntry.id)
     ).all()

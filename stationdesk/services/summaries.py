@@ -19,7 +19,7 @@ from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_wan_yuan
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus, ZombieAction
 from stationdesk.errors import UserError
-from stationdesk.services import preferences, reexam, reexam_results, zombies
+from stationdesk.services import preferences, reexam, reexam_results, register, zombies
 from stationdesk.services.report_types import SUMMARY_KINDS, Cell, Column, HeaderGroup, TableReport
 from stationdesk.store import figures as figure_queries
 from stationdesk.store.database import Database
@@ -43,13 +43,8 @@ def _year_span(year: int) -> str:
 
 
 def _counties(db: Database) -> list[tuple[int, str]]:
-    with db.reading() as session:
-        return [
-            (row.id, row.name)
-            for row in session.execute(
-                select(County.id, County.name).order_by(County.sort_order, County.code)
-            )
-        ]
+    """The counties in the register's order (the summaries' rows)."""
+    return [(c.id, c.name) for c in register.register_lookups(db).counties]
 
 
 # -- (1) stations by county × category × level ----------------------------------------------

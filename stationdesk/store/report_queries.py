@@ -66,16 +66,17 @@ def latest_case_ids(
     return dict(ids), totals
 
 
-_signed = sql_case(
+SIGNED_FUND_AMOUNT = sql_case(
     *((FundEntry.kind == kind, FundEntry.amount_fen * sign) for kind, sign in FUND_SIGNS.items()),
     else_=0,
 )
+"""A fund movement's amount with its sign (存入/补充/追偿收回 +, 赔付/退出 −): the ledger's one rule."""
 
 
 def fund_balances(session: Session, station_ids: Sequence[int], upto: date) -> dict[int, int]:
     """Each station's first-payout fund balance at the end of `upto` (stations with no ledger absent)."""
     rows = session.execute(
-        select(FundEntry.station_id, func.sum(_signed).cast(Integer))
+        select(FundEntry.station_id, func.sum(SIGNED_FUND_AMOUNT).cast(Integer))
         .where(FundEntry.station_id.in_(list(station_ids)), FundEntry.entry_on <= upto)
         .group_by(FundEntry.station_id)
     )

@@ -90,7 +90,5 @@ def shown_list_export(table: QTableView, model: ListModel[Any], title: str, note
 
 
 def _getter(column: ListColumn[Any], kind: ColumnKind) -> Callable[[Any], Cell]:
-    if kind == "text" or column.sort_value is None:
-        return column.text
-    sort_value = column.sort_value
-    return lambda row: sort_value(row)
+    """Typed columns export the value they sort by; the rest what they show."""
+    return column.text if kind == "text" or column.sort_value is None else column.sort_value

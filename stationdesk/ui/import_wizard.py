@@ -66,6 +66,7 @@ class ImportWizard(QWizard):
         self.matched: MatchedSheet | None = None
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
+        self._ready_page: QWizardPage | None = None  # a step whose background work has finished
         self.setWindowTitle(TITLES[kind])
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步")
@@ -86,13 +87,13 @@ class ImportWizard(QWizard):
         """A step's work runs off the GUI thread (with progress); when it succeeds, `keep(result)`
         stores it and the wizard moves on by itself. Returns whether to move on now: True only on
         the second call, made by that move."""
-        if getattr(page, "_advancing", False):
-            page._advancing = False  # type: ignore[attr-defined]
+        if self._ready_page is page:
+            self._ready_page = None
             return True
 
         def done(result: Any) -> None:
             keep(result)
-            page._advancing = True  # type: ignore[attr-defined]
+            self._ready_page = page
             if self.currentPage() is page:
                 if page is self.page(self.pageIds()[-1]):
                     self.accept()
