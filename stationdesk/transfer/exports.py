@@ -8,6 +8,7 @@ from datetime import date
 
 from stationdesk.services import cases, payouts, register
 from stationdesk.services.cases import CaseFilter
+from stationdesk.services.payouts import PayoutRow
 from stationdesk.services.register import StationFilter
 from stationdesk.store.database import Database
 from stationdesk.transfer.list_columns import (
@@ -56,11 +57,16 @@ def case_export(
     return case_rows_export(db, cases.list_case_ids(db, flt))
 
 
-def payout_export(db: Database, year: int | None, *, unrecovered_only: bool = False) -> ListExport:
+def payout_rows_export(rows: Sequence[PayoutRow]) -> ListExport:
+    """Payouts already listed (the 先行赔付 page's), amounts in 元."""
     columns = payout_export_columns()
+    data = [tuple(c.value(row) for c in columns) for row in rows]
+    return ListExport("先行赔付", tuple(c.column for c in columns), data, len(data), MASKED_NOTE)
+
+
+def payout_export(db: Database, year: int | None, *, unrecovered_only: bool = False) -> ListExport:
     found = payouts.payout_rows(
         db, start=date(year, 1, 1) if year else None, end=date(year, 12, 31) if year else None,
         unrecovered_only=unrecovered_only, limit=1_000_000,
     )
-    rows = (tuple(c.value(row) for c in columns) for row in found)
-    return ListExport("先行赔付", tuple(c.column for c in columns), rows, len(found), MASKED_NOTE)
+    return payout_rows_export(found)

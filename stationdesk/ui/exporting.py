@@ -1,9 +1,10 @@
 """导出 Excel for every list: the current filtered view, in the columns shown and their order,
 written off the GUI thread with progress and cancel, then offered to open in Excel.
 
-Lazy lists (register, cases) export through `transfer.exports` with typed columns; the small
-in-memory lists (rounds, the zombie queue, payouts on screen) export what they show, typed by
-the values they sort by (numbers stay numbers, dates stay dates).
+Lazy lists (register, cases) and the payouts export through `transfer.exports` with typed
+columns; the small in-memory lists (a round, the zombie queue) export what they show, typed by
+the values they sort by (numbers stay numbers, dates stay dates). An int sort value is taken
+for a count, so a list whose columns sort by fen must export through typed columns instead.
 """
 
 from __future__ import annotations

@@ -27,8 +27,9 @@ from stationdesk.domain.text import match_key
 from stationdesk.services import payouts
 from stationdesk.services.payouts import PayoutRow
 from stationdesk.store.database import Database
+from stationdesk.transfer.exports import payout_rows_export
 from stationdesk.ui import dialogs
-from stationdesk.ui.exporting import export_to_excel, shown_list_export
+from stationdesk.ui.exporting import export_to_excel
 from stationdesk.ui.fund_tab import payout_columns
 from stationdesk.ui.list_model import ListModel, list_table
 from stationdesk.ui.payout_dialogs import RecoveryDialog, open_form
@@ -105,8 +106,9 @@ class PayoutsPage(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
     def export_excel(self) -> None:
-        """The payouts shown (consumers masked), in the columns and order shown, to .xlsx."""
-        export = shown_list_export(self.table, self.model, "先行赔付", "消费者姓名已脱敏")
+        """The payouts listed, in their order (consumers masked), to .xlsx; amounts in 元, typed by
+        `transfer.list_columns` (the list's own sort values are fen)."""
+        export = payout_rows_export(self.model.rows)
         export_to_excel(self, self._runner, self._settings, lambda: export, "先行赔付")
 
     def reload(self) -> None:

@@ -38,3 +38,32 @@ def test_shown_columns_in_their_order_with_types(qtbot: Any, tmp_path: Path) -> 
     assert sheet is not None
     assert sheet["A2"].value == "3204020001" and sheet["B2"].number_format == "yyyy-mm-dd"
     assert sheet["C2"].value == 0.9 and sheet["C3"].value is None
+
+
+def test_payouts_export_amounts_in_yuan(
+    qtbot: Any, demo_db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from stationdesk.ui import dialogs
+    from stationdesk.ui.payouts_page import PayoutsPage
+    from stationdesk.ui.tasks import TaskRunner
+    from tests.conftest import TODAY
+
+    page = PayoutsPage(demo_db, TaskRunner(synchronous=True), QSettings(str(tmp_path / "s.ini"),
+                       QSettings.Format.IniFormat), TODAY, "王芳")  # fmt: skip
+    qtbot.addWidget(page)
+    page.all_years.setChecked(True)
+    page.reload()
+    rows = page.model.rows
+    assert rows
+    target = tmp_path / "赔付.xlsx"
+    monkeypatch.setattr(dialogs, "save_path", lambda *_a: target)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
+    page.export_excel()
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    headings = [c.value for c in sheet[1]]
+    amount = headings.index("赔付金额（元）") + 1
+    assert sheet.cell(2, amount).value == rows[0].amount_fen / 100  # 元, not fen
+    assert sheet.cell(2, amount).number_format == "#,##0.00"
