@@ -9,14 +9,20 @@ processor converts them, exactly as SQLAlchemy would. Other databases take the o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
 
 
-def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT `rows` (dicts by column name; every row the same keys) into `table`."""
+def insert_rows(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]], prepared: Collection[str] = ()
+) -> None:
+    """INSERT `rows` (dicts by column name; every row the same keys) into `table`.
+
+    `prepared` names columns whose values the caller already converted to what the driver takes
+    (a JSON column's text, serialised once by the audit trail to hash it): their conversion is
+    skipped. SQLite only; elsewhere pass values the column type converts itself."""
     if not rows:
         return
     dialect = connection.dialect
@@ -27,7 +33,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     defaults = _defaults(table, names)
     names += list(defaults)
     columns = [table.c[name] for name in names]
-    processors: list[Callable[[Any], Any] | None] = [column.type.bind_processor(dialect) for column in columns]
+    processors: list[Callable[[Any], Any] | None] = [
+        None if column.name in prepared else column.type.bind_processor(dialect) for column in columns
+    ]
     sql = f'INSERT INTO {table.name} ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
     values = [
         tuple(value if process is None or value is None else process(value)
