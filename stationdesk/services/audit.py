@@ -11,7 +11,7 @@ The database refuses UPDATE and DELETE on the table (migration 0003's triggers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -155,6 +155,19 @@ def record_many(
                        "new_values": new_json if sqlite else plain, "at": now, "row_hash": previous})  # fmt: skip
     insert_rows(connection, AuditLog.__table__, values, prepared=("old_values", "new_values") if sqlite else ())
     session.info[_HEAD] = previous
+
+
+_SYSTEM_COLUMNS = frozenset({"id", "created_at", "created_by", "updated_at", "updated_by", "version"})
+
+
+def row_values(row: Any, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """A flushed ORM row's values as an insert's audit row keeps them: every column but its id
+    and the who/when bookkeeping (the audit row says who and when itself)."""
+    return {
+        attr.key: getattr(row, attr.key)
+        for attr in row.__mapper__.column_attrs
+        if attr.key not in _SYSTEM_COLUMNS and attr.key not in leave_out
+    }
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -70,10 +70,8 @@ def add_consultation(
         )  # fmt: skip
         session.add(row)
         session.flush()
-        audit.record(
-            session, actor, "insert", "consultation", row.id, station_id=station_id,
-            new={"consulted_on": consulted_on, "topic": topic, "count": count},
-        )  # fmt: skip
+        audit.record(session, actor, "insert", "consultation", row.id, station_id=station_id,
+                     new=audit.row_values(row))  # fmt: skip
         return row.id
 
 

@@ -62,16 +62,8 @@ def add_follow_up(db: Database, draft: FollowUpDraft, actor: str, today: date) -
         )
         session.add(visit)
         session.flush()
-        audit.record(
-            session,
-            actor,
-            "insert",
-            "follow_up",
-            visit.id,
-            station_id=case.station_id,
-            new={"case_id": case.id, "visited_on": draft.visited_on, "reached": draft.reached,
-                 "satisfaction": visit.satisfaction},
-        )  # fmt: skip
+        audit.record(session, actor, "insert", "follow_up", visit.id, station_id=case.station_id,
+                     new=audit.row_values(visit))  # fmt: skip
         return visit.id
 
 

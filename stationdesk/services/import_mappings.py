@@ -34,7 +34,12 @@ def save_mapping(db: Database, name: str, kind: str, mapping: dict[str, str], ac
         if row is None:
             row = ImportMapping(name=name, kind=kind, mapping=mapping, created_by=actor, updated_by=actor)
             session.add(row)
-        else:
+            session.flush()
+            audit.record(session, actor, "insert", "import_mapping", row.id, new=audit.row_values(row))
+            return
+        old, new = audit.changed_fields({"kind": row.kind, "mapping": dict(row.mapping)}, {"kind": kind, "mapping": mapping})
+        if new:
             row.kind, row.mapping, row.updated_by = kind, mapping, actor
-        session.flush()
-        audit.record(session, actor, "update", "import_mapping", row.id, new={"name": name, "kind": kind})
+            session.flush()
+            audit.record(session, actor, "update", "import_mapping", row.id, old={"name": name} | old,
+                         new={"name": name} | new)  # fmt: skip

@@ -37,7 +37,7 @@ def add_county(db: Database, code: str, name: str, actor: str, city: str = "") -
                         created_by=actor, updated_by=actor)
         session.add(county)
         session.flush()
-        audit.record(session, actor, "insert", "county", county.id, new={"code": code, "name": name})
+        audit.record(session, actor, "insert", "county", county.id, new=audit.row_values(county))
         return county.id
 
 
@@ -53,7 +53,7 @@ def add_street(db: Database, county_id: int, name: str, actor: str) -> int:
         street = Street(county_id=county_id, name=name, created_by=actor, updated_by=actor)
         session.add(street)
         session.flush()
-        audit.record(session, actor, "insert", "street", street.id, new={"county_id": county_id, "name": name})
+        audit.record(session, actor, "insert", "street", street.id, new=audit.row_values(street))
         return street.id
 
 
@@ -68,7 +68,7 @@ def add_office(db: Database, county_id: int, name: str, actor: str, short_name: 
                         created_by=actor, updated_by=actor)
         session.add(office)
         session.flush()
-        audit.record(session, actor, "insert", "office", office.id, new={"county_id": county_id, "name": name})
+        audit.record(session, actor, "insert", "office", office.id, new=audit.row_values(office))
         return office.id
 
 

@@ -100,30 +100,30 @@ def record_payout(db: Database, station_id: int, draft: PayoutDraft, actor: str,
         )
         session.add(payout)
         session.flush()
-        session.add(
-            FundEntry(
-                station_id=station_id,
-                entry_on=draft.paid_on,
-                kind=FundEntryKind.PAYOUT.value,
-                amount_fen=draft.amount_fen,
-                payout_id=payout.id,
-                memo=f"先行赔付 案件{case_number(case_row.id, case_row.received_on)}",
-                created_by=actor,
-                updated_by=actor,
-            )
+        entry = FundEntry(
+            station_id=station_id,
+            entry_on=draft.paid_on,
+            kind=FundEntryKind.PAYOUT.value,
+            amount_fen=draft.amount_fen,
+            payout_id=payout.id,
+            memo=f"先行赔付 案件{case_number(case_row.id, case_row.received_on)}",
+            created_by=actor,
+            updated_by=actor,
         )
+        session.add(entry)
+        case_before = {"first_payout": case_row.first_payout, "payout_eligible": case_row.payout_eligible}
         case_row.first_payout = True
         case_row.payout_eligible = True
         case_row.updated_by = actor
-        audit.record(
-            session,
-            actor,
-            "insert",
-            "first_payout",
-            payout.id,
-            station_id=station_id,
-            new={"case_id": case_row.id, "paid_on": draft.paid_on, "amount_fen": draft.amount_fen},
-        )
+        session.flush()
+        audit.record(session, actor, "insert", "first_payout", payout.id, station_id=station_id,
+                     new=audit.row_values(payout))  # fmt: skip
+        audit.record(session, actor, "insert", "fund_entry", entry.id, station_id=station_id,
+                     new=audit.row_values(entry))  # fmt: skip
+        old, new = audit.changed_fields(case_before, {"first_payout": True, "payout_eligible": True})
+        if new:
+            audit.record(session, actor, "update", "mediation_case", case_row.id, station_id=case_row.station_id,
+                         old=old, new=new)  # fmt: skip
         return SavedPayout(payout.id, balance - draft.amount_fen)
 
 
@@ -142,30 +142,25 @@ def record_recovery(
         if problems:
             raise ValidationFailed(problems, PAYOUT_LABELS)
         assert recovered_on is not None
+        old = {"recovered": payout.recovered, "recovered_on": payout.recovered_on, "recovered_fen": payout.recovered_fen}
         payout.recovered, payout.recovered_on, payout.recovered_fen = True, recovered_on, recovered_fen
         payout.updated_by = actor
-        session.add(
-            FundEntry(
-                station_id=payout.station_id,
-                entry_on=recovered_on,
-                kind=FundEntryKind.RECOVERY.value,
-                amount_fen=recovered_fen,
-                payout_id=payout.id,
-                memo="向经营者追偿收回",
-                created_by=actor,
-                updated_by=actor,
-            )
-        )
-        audit.record(
-            session,
-            actor,
-            "recover",
-            "first_payout",
-            payout.id,
+        entry = FundEntry(
             station_id=payout.station_id,
-            new={"recovered_on": recovered_on, "recovered_fen": recovered_fen},
+            entry_on=recovered_on,
+            kind=FundEntryKind.RECOVERY.value,
+            amount_fen=recovered_fen,
+            payout_id=payout.id,
+            memo="向经营者追偿收回",
+            created_by=actor,
+            updated_by=actor,
         )
+        session.add(entry)
         session.flush()
+        audit.record(session, actor, "recover", "first_payout", payout.id, station_id=payout.station_id, old=old,
+                     new={"recovered": True, "recovered_on": recovered_on, "recovered_fen": recovered_fen})  # fmt: skip
+        audit.record(session, actor, "insert", "fund_entry", entry.id, station_id=payout.station_id,
+                     new=audit.row_values(entry))  # fmt: skip
         return SavedPayout(payout.id, _balance(session, payout.station_id))
 
 
@@ -200,15 +195,8 @@ def add_fund_entry(
         )
         session.add(entry)
         session.flush()
-        audit.record(
-            session,
-            actor,
-            "insert",
-            "fund_entry",
-            entry.id,
-            station_id=station.id,
-            new={"kind": kind, "entry_on": entry_on, "amount_fen": amount_fen, "memo": entry.memo},
-        )
+        audit.record(session, actor, "insert", "fund_entry", entry.id, station_id=station.id,
+                     new=audit.row_values(entry))  # fmt: skip
         return balance + FUND_SIGNS[kind] * amount_fen
 
 

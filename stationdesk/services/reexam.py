@@ -159,7 +159,10 @@ def start_round(
                 report(number, len(ids), f"已生成 {number}/{len(ids)} 个站点的复核建议")
         session.add_all(rows)
         session.flush()
-        audit.record(session, actor, "start", "reexam_round", round_.id, new={"year": year, "stations": len(rows)})
+        audit.record(session, actor, "start", "reexam_round", round_.id,
+                     new={"year": year, "title": round_.title, "stations": len(rows)})  # fmt: skip
+        audit.record_many(session, actor, "insert", "reexamination",
+                          [(row.id, row.station_id, _proposal(row)) for row in rows])  # fmt: skip
         report(len(ids), len(ids), "完成")
         return _round_info(session, round_)
 
@@ -182,6 +185,7 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
         judged = Standards(session, count_basic)
         standard_of_level: dict[str, int] = {}
         for row in pending:
+            before = _proposal(row)
             station = stations_by_id[row.station_id]
             if judged[row.standard_id].draft.level != station.level:
                 if station.level not in standard_of_level:
@@ -190,6 +194,10 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
             row.indicators = snapshot(figures.get(row.station_id) or StationFigures(row.station_id), station,
                                        count_basic)  # fmt: skip
             repropose(row, judged[row.standard_id])
+            old, new = audit.changed_fields(before, _proposal(row))
+            if new:
+                audit.record(session, actor, "refresh", "reexamination", row.id, station_id=row.station_id, old=old,
+                             new=new)  # fmt: skip
         audit.record(session, actor, "refresh", "reexam_round", round_id, new={"stations": len(pending)})
         return _round_info(session, round_)
 
@@ -246,14 +254,27 @@ def enter_scores(db: Database, entries: Iterable[ScoreEntry], actor: str, today:
         if problems:
             raise ValidationFailed(problems, LABELS)
         for row, entry in rows:
+            before = _sheet(row)
             row.checklist_scores = {k: str(Decimal(str(v).strip())) for k, v in entry.scores.items()
                                     if not _blank(v)}  # fmt: skip
             row.inspector, row.inspected_on, row.updated_by = entry.inspector.strip(), entry.inspected_on, actor
             repropose(row, judged[row.standard_id])
-            audit.record(session, actor, "score", "reexamination", row.id, station_id=row.station_id,
-                         new={"scores": row.checklist_scores, "inspector": row.inspector,
-                              "inspected_on": row.inspected_on})  # fmt: skip
+            old, new = audit.changed_fields(before, _sheet(row))
+            audit.record(session, actor, "score", "reexamination", row.id, station_id=row.station_id, old=old,
+                         new=new)  # fmt: skip
         return len(rows)
+
+
+def _proposal(row: Reexamination) -> dict[str, Any]:
+    """What the audit trail keeps of a station's proposal (the figures behind it are in the row)."""
+    return {"standard_id": row.standard_id, "total_score": row.total_score, "proposed_outcome": row.proposed_outcome,
+            "proposed_reasons": list(row.proposed_reasons or ())}  # fmt: skip
+
+
+def _sheet(row: Reexamination) -> dict[str, Any]:
+    """An inspector's sheet and what it changed, as the audit trail keeps them."""
+    return {"scores": dict(row.checklist_scores or {}), "inspector": row.inspector, "inspected_on": row.inspected_on,
+            "total_score": row.total_score, "proposed_outcome": row.proposed_outcome}  # fmt: skip
 
 
 def _blank(value: Any) -> bool:
@@ -301,7 +322,9 @@ def decide(
         row.decided_outcome, row.decision_reason, row.document_no = chosen.value, reason.strip(), document_no.strip()
         row.decided_by, row.decided_at, row.updated_by = actor, utc_now(), actor
         audit.record(session, actor, "decide", "reexamination", row.id, station_id=row.station_id,
-                     new={"outcome": chosen.value, "proposed": row.proposed_outcome, "reason": reason.strip()})  # fmt: skip
+                     old={"outcome": None},
+                     new={"outcome": chosen.value, "proposed": row.proposed_outcome, "reason": reason.strip()}
+                     | ({"document_no": row.document_no} if row.document_no else {}))  # fmt: skip
         if action is not None:  # in the same unit of work: the decision and the station change, or neither
             stations.apply_status_change(
                 session, row.station_id, action, reason=f"{round_.year}年度复核：{why}"[:500], effective_on=today,
@@ -353,7 +376,7 @@ def close_round(db: Database, round_id: int, actor: str) -> RoundInfo:
         if info.decided < info.stations:
             raise UserError(f"还有 {info.stations - info.decided} 个站点未确认复核结论，不能结束本轮复核")
         round_.closed, round_.closed_at, round_.updated_by = True, utc_now(), actor
-        audit.record(session, actor, "close", "reexam_round", round_id)
+        audit.record(session, actor, "close", "reexam_round", round_id, old={"closed": False}, new={"closed": True})
         return _round_info(session, round_)
 
 
@@ -368,7 +391,8 @@ def reopen_round(db: Database, round_id: int, actor: str, is_admin: bool, reason
         if not round_.closed:
             raise UserError(f"{round_.year}年度复核尚未结束")
         round_.closed, round_.closed_at, round_.updated_by = False, None, actor
-        audit.record(session, actor, "reopen", "reexam_round", round_id, new={"reason": reason.strip()})
+        audit.record(session, actor, "reopen", "reexam_round", round_id, old={"closed": True},
+                     new={"closed": False, "reason": reason.strip()})  # fmt: skip
         return _round_info(session, round_)
 
 

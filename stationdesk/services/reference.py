@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.categories import DEFAULT_CATEGORIES, DEFAULT_GOODS_CATEGORIES
+from stationdesk.services import audit
 from stationdesk.store.models import Category, GoodsCategory
 
 
@@ -21,19 +22,21 @@ def ensure_reference_data(session: Session, actor: str) -> None:
     A default whose name a bureau already uses for a category of its own is skipped, so the
     unique name is never violated.
     """
-    _ensure_station_categories(session, actor)
-    _ensure_goods_categories(session, actor)
+    added = [*_ensure_station_categories(session, actor), *_ensure_goods_categories(session, actor)]
     session.flush()
+    for row in added:
+        audit.record(session, actor, "insert", row.__tablename__, row.id, new=audit.row_values(row))
 
 
-def _ensure_station_categories(session: Session, actor: str) -> None:
+def _ensure_station_categories(session: Session, actor: str) -> list[Category]:
+    added: list[Category] = []
     rows = session.execute(select(Category.code, Category.name)).all()
     codes = {code for code, _name in rows}
     names = {name for _code, name in rows}
     for order, seed in enumerate(DEFAULT_CATEGORIES, start=1):
         if seed.code in codes or seed.name in names:
             continue
-        session.add(
+        added.append(
             Category(
                 code=seed.code,
                 name=seed.name,
@@ -43,9 +46,11 @@ def _ensure_station_categories(session: Session, actor: str) -> None:
                 updated_by=actor,
             )
         )
+    session.add_all(added)
+    return added
 
 
-def _ensure_goods_categories(session: Session, actor: str) -> None:
+def _ensure_goods_categories(session: Session, actor: str) -> list[GoodsCategory]:
     """Seed the goods categories once, into an empty list only.
 
     They have no code to recognise a default by, so a default a bureau renamed (食品 → 食品饮料)
@@ -53,6 +58,8 @@ def _ensure_goods_categories(session: Session, actor: str) -> None:
     the list has rows it belongs to the bureau (rename, add, deactivate).
     """
     if session.scalar(select(GoodsCategory.id).limit(1)) is not None:
-        return
-    for order, name in enumerate(DEFAULT_GOODS_CATEGORIES, start=1):
-        session.add(GoodsCategory(name=name, sort_order=order * 10, created_by=actor, updated_by=actor))
+        return []
+    added = [GoodsCategory(name=name, sort_order=order * 10, created_by=actor, updated_by=actor)
+             for order, name in enumerate(DEFAULT_GOODS_CATEGORIES, start=1)]  # fmt: skip
+    session.add_all(added)
+    return added

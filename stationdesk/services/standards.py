@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -171,10 +172,13 @@ def save_standard(db: Database, draft: StandardDraft, actor: str) -> StandardRec
         else:
             row = latest
             row.updated_by = actor
+        before = _values(row)
         _apply(row, draft)
         session.flush()
-        audit.record(session, actor, "insert" if is_new else "update", "standard", row.id,
-                     new={"year": draft.year, "level": draft.level, "revision": row.revision})  # fmt: skip
+        if is_new:
+            audit.record(session, actor, "insert", "standard", row.id, new=audit.row_values(row))
+        else:
+            _record_edit(session, actor, row, before)
         return _record(row)
 
 
@@ -192,11 +196,23 @@ def edit_revision(db: Database, standard_id: int, draft: StandardDraft, actor: s
                 f"{row.year}年{StationLevel(row.level).label}考核标准（第{row.revision}版）已用于年度复核，已冻结，不能修改",
                 hint="修改请另存为新版本",
             )
+        before = _values(row)
         _apply(row, draft)
         row.updated_by = actor
         session.flush()
-        audit.record(session, actor, "update", "standard", row.id, new={"revision": row.revision})
+        _record_edit(session, actor, row, before)
         return _record(row)
+
+
+def _values(row: Standard) -> dict[str, Any]:
+    return audit.row_values(row, leave_out=("frozen",))
+
+
+def _record_edit(session: Session, actor: str, row: Standard, before: dict[str, Any]) -> None:
+    """An edit of a revision: the thresholds, marks or checklist lines it changed, old and new."""
+    old, new = audit.changed_fields(before, _values(row))
+    identity = {"year": row.year, "level": row.level, "revision": row.revision}
+    audit.record(session, actor, "update", "standard", row.id, old=old, new=identity | new)
 
 
 def standard_in_force(session: Session, level: str, year: int, actor: str) -> Standard:
@@ -207,10 +223,13 @@ def standard_in_force(session: Session, level: str, year: int, actor: str) -> St
         row = Standard(level=level, year=year, revision=1, created_by=actor, updated_by=actor)
         _apply(row, default_draft(StationLevel(level), year))
         session.add(row)
+        session.flush()
+        audit.record(session, actor, "insert", "standard", row.id, new=audit.row_values(row))
     if not row.frozen:
         row.frozen = True
         session.flush()
-        audit.record(session, actor, "freeze", "standard", row.id, new={"revision": row.revision})
+        audit.record(session, actor, "freeze", "standard", row.id, old={"frozen": False},
+                     new={"year": row.year, "level": row.level, "revision": row.revision, "frozen": True})  # fmt: skip
     return row
 
 

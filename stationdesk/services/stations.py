@@ -462,7 +462,8 @@ def apply_status_change(
         station.id,
         station_id=station.id,
         old={change.attribute: change.old_value},
-        new={change.attribute: change.new_value, "reason": reason.strip()},
+        new={change.attribute: change.new_value, "reason": reason.strip(), "effective_on": effective_on}
+        | ({"document_no": document_no.strip()} if document_no.strip() else {}),
     )
     return StatusChanged(station.id, change, station.version)
 

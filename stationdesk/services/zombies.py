@@ -202,6 +202,9 @@ def _rebuild(session: Session, old: Station, decided_on: date, actor: str, today
     new = session.get(Station, saved.id)
     assert new is not None
     new.predecessor_id = old.id  # the register's link, as for a rebuild imported or made by the sample
+    session.flush()
+    audit.record(session, actor, "update", "station", new.id, station_id=new.id, old={"predecessor_id": None},
+                 new={"predecessor_id": old.id})  # fmt: skip
     return new
 
 
@@ -253,7 +256,7 @@ def _decide_station(
     session.add(decision)
     session.flush()
     audit.record(session, actor, action.value, "zombie_decision", decision.id, station_id=station.id,
-                 new={"reason": reason.strip(), "deadline": deadline, "successor": successor.code if successor else None})  # fmt: skip
+                 new=audit.row_values(decision))  # fmt: skip
     return successor.code if successor else None
 
 
@@ -353,5 +356,5 @@ def record_site_check(
         session.add(check)
         session.flush()
         audit.record(session, actor, "insert", "site_check", check.id, station_id=station_id,
-                     new={"checked_on": checked_on, "reachable": reachable})  # fmt: skip
+                     new=audit.row_values(check))  # fmt: skip
         return check.id

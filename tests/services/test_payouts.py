@@ -59,7 +59,17 @@ def test_a_payout_leaves_an_audit_row_with_the_actor(desk: Any, scheme: int) -> 
         row = s.scalar(select(AuditLog).where(AuditLog.table_name == "first_payout"))
     assert row is not None
     assert (row.username, row.action, row.row_id, row.station_id) == ("赵敏", "insert", saved.id, scheme)
-    assert row.new_values == {"case_id": case_id, "paid_on": "2026-03-03", "amount_fen": 30_000}
+    assert row.new_values == {"case_id": case_id, "station_id": scheme, "paid_on": "2026-03-03", "amount_fen": 30_000,
+                              "paid_by": "红梅超市消费维权服务站依托单位", "recovered": False, "recovered_on": None,
+                              "recovered_fen": 0}  # fmt: skip
+    with desk.db.reading() as s:
+        others = s.scalars(select(AuditLog).where(AuditLog.id > row.id).order_by(AuditLog.id)).all()
+    fund, case = others
+    assert (fund.table_name, fund.action, fund.new_values["kind"], fund.new_values["amount_fen"]) == (
+        "fund_entry", "insert", "payout", 30_000)
+    assert (case.table_name, case.action, case.row_id) == ("mediation_case", "update", case_id)
+    assert (case.old_values, case.new_values) == ({"first_payout": False, "payout_eligible": False},
+                                                  {"first_payout": True, "payout_eligible": True})
 
 
 def test_a_payout_over_the_balance_is_refused_naming_the_balance_and_nothing_is_saved(desk: Any, scheme: int) -> None:

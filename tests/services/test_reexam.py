@@ -139,8 +139,19 @@ def level_and_status(town: Town, station_id: int) -> tuple[str, str]:
 
 
 def audit_actions(town: Town, table: str) -> list[str]:
+    """The actions audited on `table` after the rows were added (a round's start audits one insert
+    per station, `test_starting_a_round_audits_each_station_with_its_proposal`)."""
     with town.db.reading() as s:
-        return list(s.scalars(select(AuditLog.action).where(AuditLog.table_name == table).order_by(AuditLog.id)))
+        return list(s.scalars(select(AuditLog.action).where(AuditLog.table_name == table, AuditLog.action != "insert")
+                              .order_by(AuditLog.id)))  # fmt: skip
+
+
+def test_starting_a_round_audits_each_station_with_its_proposal(town: Town, started: reexam.RoundInfo) -> None:
+    with town.db.reading() as s:
+        inserted = s.scalars(select(AuditLog).where(AuditLog.table_name == "reexamination")).all()
+    by_station = {a.station_id: a for a in inserted}
+    assert len(inserted) == len(by_station) == started.stations
+    assert by_station[town.municipal].new_values["proposed_outcome"] == rows(town, started)[town.municipal].proposed
 
 
 # -- proposals (the issue's Done-when) -------------------------------------------------------------
@@ -405,7 +416,7 @@ def test_only_an_administrator_may_reopen_and_must_say_why(town: Town, started: 
     with town.db.reading() as s:
         entry = s.scalars(select(AuditLog).where(AuditLog.action == "reopen")).one()
         assert (entry.username, entry.table_name, entry.row_id) == ("管理员", "reexam_round", started.id)
-        assert entry.new_values == {"reason": "兰陵景区站补录12月案件"}
+        assert (entry.old_values, entry.new_values) == ({"closed": True}, {"closed": False, "reason": "兰陵景区站补录12月案件"})
     assert audit_actions(town, "reexam_round") == ["start", "close", "reopen"]
     with pytest.raises(UserError, match="尚未结束"):
         reexam.reopen_round(town.db, started.id, "管理员", is_admin=True, reason="again")

@@ -60,7 +60,8 @@ def test_a_valid_station_is_added_with_a_history_row_and_an_audit_row(db: Databa
     history = stations.station_history(db, saved.id)
     assert [(h.kind, h.person) for h in history] == [("created", "王芳")]
     with db.reading() as s:
-        assert s.scalar(select(AuditLog.username).where(AuditLog.row_id == saved.id)) == "王芳"
+        inserted = select(AuditLog.username).where(AuditLog.table_name == "station", AuditLog.row_id == saved.id)
+        assert s.scalar(inserted) == "王芳"
 
 
 @pytest.mark.parametrize(
