@@ -243,9 +243,13 @@ def update_case(
             due = due_date(case.deadline_rule, draft.received_on, draft.difficult, preferences.work_calendar(session))
             case.due_on, warnings = due.due_on, due.warnings
         if draft.station_id != case.station_id:  # entered at the wrong station: its calls move too
+            moved = session.scalars(select(FollowUp.id).where(FollowUp.case_id == case.id)).all()
             session.execute(
                 update(FollowUp).where(FollowUp.case_id == case.id).values(station_id=draft.station_id)
             )
+            for visit_id in moved:
+                audit.record(session, actor, "update", "follow_up", visit_id, station_id=draft.station_id,
+                             old={"station_id": case.station_id}, new={"station_id": draft.station_id})  # fmt: skip
         _apply(case, draft)
         # Compare the full values, mask only what is written: "张三" → "张四" masks to "张*" both
         # times, and must still be saved with the editor's name and an audit row.

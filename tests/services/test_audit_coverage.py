@@ -111,3 +111,18 @@ def test_a_new_database_audits_the_default_categories_it_was_given(desk: Any) ->
     seeded = _audited(desk, "category", "insert")
     assert seeded and all(r.username == "系统" and r.new_values["name"] for r in seeded)
     assert audit.verify_audit_chain(desk.db) is None
+
+
+def test_a_case_moved_to_another_station_audits_its_follow_ups_moving_too(desk: Any) -> None:
+    from stationdesk.services import cases
+
+    wrong, right = desk.station("错登站点"), desk.station("正确站点")
+    case_id = desk.case(wrong, date(2026, 5, 6), outcome="success", closed_on=date(2026, 5, 8))
+    visit = desk.follow_up(case_id, date(2026, 5, 9), "satisfied")
+    detail = cases.get_case(desk.db, case_id)
+    cases.update_case(desk.db, case_id, replace(detail.draft, station_id=right), detail.version, "王芳", TODAY)
+    moved = _audited(desk, "follow_up", "update")
+    assert [(r.row_id, r.old_values, r.new_values) for r in moved] == [
+        (visit, {"station_id": wrong}, {"station_id": right})]
+    [edit] = _audited(desk, "mediation_case", "update")
+    assert (edit.old_values["station_id"], edit.new_values["station_id"]) == (wrong, right)
