@@ -147,7 +147,8 @@ ACTION_GROUPS: tuple[ActionGroup, ...] = (
 
 # Fields that no form labels (the system keeps them), per table; "*" for any table.
 EXTRA_FIELD_LABELS: dict[str, dict[str, str]] = {
-    "*": {"reason": "原因", "document_no": "文号", "effective_on": "生效日期", "name": "名称", "code": "代码"},
+    "*": {"reason": "原因", "document_no": "文号", "effective_on": "生效日期", "name": "名称", "code": "代码",
+          "sort_order": "排列顺序", "active": "启用", "synonyms": "别称", "short_name": "简称", "notes": "备注"},
     "station": {
         "status": "运行状态",
         "level": "示范级别",

@@ -26,6 +26,7 @@ from stationdesk.ui import dialogs
 
 if TYPE_CHECKING:
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.ui.audit_page import AuditPage
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.reexam_page import ReexamPage
@@ -42,6 +43,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("reexam", "年度复核"),
     ("zombies", "僵尸站点"),
     ("statistics", "统计报表"),
+    ("audit", "操作日志"),
     ("settings", "设置"),
 )
 GEOMETRY_KEY, STATE_KEY, SPLITTER_KEY = "main/geometry", "main/state", "main/splitter"
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.reexam_page: ReexamPage | None = None
         self.zombie_page: ZombiePage | None = None
         self.reports_page: ReportsPage | None = None
+        self.audit_page: AuditPage | None = None
         self._loaded_pages: set[QWidget] = set()
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         self._replace_page("zombies", self.zombie_page)
         self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
         self._replace_page("statistics", self.reports_page)
+        self._attach_audit_page(opened)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
@@ -143,6 +147,15 @@ class MainWindow(QMainWindow):
         self._total = opened.station_count
         page.reload()
         self.database_attached.emit()
+
+    def _attach_audit_page(self, opened: OpenedDatabase) -> None:
+        """操作日志: loads itself when first shown, keeps its own header state."""
+        from stationdesk.ui.audit_page import AuditPage
+
+        assert self.register_page is not None
+        self.audit_page = AuditPage(opened.db, self._runner, self._settings, self._today)
+        self.audit_page.open_station.connect(self.register_page.open_station)
+        self._replace_page("audit", self.audit_page)
 
     def _replace_page(self, key: str, page: QWidget) -> None:
         number = [k for k, _label in SECTIONS].index(key)

@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,29 +32,13 @@ from stationdesk.ui.fund_tab import StationFundTab
 from stationdesk.ui.printing import Printing
 from stationdesk.ui.site_check_dialog import SiteCheckDialog
 from stationdesk.ui.station_editor import StationEditor
+from stationdesk.ui.station_history_tab import StationHistoryTab
 from stationdesk.ui.station_reexam_tab import StationReexamTab
 from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.timefmt import local_time
 
 HISTORY_TAB = 5  # 基本信息, 调解记录, 先行赔付, 咨询记录, 年度复核, then 变更记录
 BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
-
-
-def history_table(entries: list[stations.TimelineEntry]) -> QTableWidget:
-    table = QTableWidget(len(entries), 6)
-    table.setHorizontalHeaderLabels(["日期", "类型", "变更内容", "原因", "文号", "经办人"])
-    for row, entry in enumerate(entries):
-        for column, text in enumerate([entry.on.isoformat(), entry.kind, entry.change, entry.reason,
-                                       entry.document_no, entry.person]):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            table.setItem(row, column, item)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate((90, 80, 300, 200, 140)):
-        table.setColumnWidth(column, width)
-    table.verticalHeader().setVisible(False)
-    return table
 
 
 class StationDialog(QDialog):
@@ -148,10 +130,7 @@ class StationDialog(QDialog):
             self.figures.reload()
             self.fund.reload()
             self.reexams.reload()
-        if self.tabs.count() > HISTORY_TAB:
-            self.tabs.removeTab(HISTORY_TAB)
-        self.history = history_table(stations.station_timeline(self._db, station_id))
-        self.tabs.addTab(self.history, "变更记录")
+        self.history.reload()
 
     def _add_activity_tabs(self, station_id: int) -> None:
         """The station's cases (with its figures), payouts and fund, consultations; built once."""
@@ -175,6 +154,10 @@ class StationDialog(QDialog):
         self.reexams = StationReexamTab(self._db, station_id)
         self.tabs.addTab(self.reexams, "年度复核")
         self.cases.payout_requested.connect(self._record_payout)
+        self.history = StationHistoryTab(self._db, self._runner, self._settings, station_id)
+        for changed in (self.cases.case_saved, self.fund.changed, self.consultations.changed):
+            changed.connect(lambda *_a: self.history.reload())
+        self.tabs.addTab(self.history, "变更记录")
 
     def _record_payout(self, _station_id: int, case_id: int) -> None:
         """From a case form's 登记先行赔付…: the fund tab, with its payout dialog on that case."""

@@ -126,3 +126,17 @@ def test_a_case_moved_to_another_station_audits_its_follow_ups_moving_too(desk: 
         (visit, {"station_id": wrong}, {"station_id": right})]
     [edit] = _audited(desk, "mediation_case", "update")
     assert (edit.old_values["station_id"], edit.new_values["station_id"]) == (wrong, right)
+
+
+def test_the_sample_enters_its_stations_in_the_audit_trail(demo_db: Any) -> None:
+    from sqlalchemy import func
+
+    from stationdesk.store.models import Station
+
+    with demo_db.reading() as s:
+        stations_ = s.scalar(select(func.count()).select_from(Station))
+        audited = s.scalars(select(AuditLog).where(AuditLog.table_name == "station")).all()
+    assert len(audited) == stations_
+    assert {(a.username, a.action) for a in audited} == {("示例数据", "insert")}
+    assert all(a.row_id == a.station_id and a.new_values["code"] for a in audited)
+    assert audit.verify_audit_chain(demo_db) is None

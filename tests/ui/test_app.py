@@ -10,6 +10,7 @@ from PySide6.QtGui import QFontInfo
 from stationdesk.config import Settings, sqlite_url
 from stationdesk.ui import dialogs
 from stationdesk.ui.app import StationDeskApp
+from stationdesk.ui.main_window import SECTIONS
 
 TODAY = date(2026, 11, 24)
 
@@ -34,6 +35,7 @@ def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_p
         "年度复核",
         "僵尸站点",
         "统计报表",
+        "操作日志",
         "设置",
     ]
 
@@ -126,7 +128,7 @@ def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, m
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window
-    window.nav.setCurrentRow(6)
+    window.nav.setCurrentRow([key for key, _label in SECTIONS].index("settings"))
     assert window.pages.currentWidget() is window.settings_page
     window.settings_page.rules.daily.setValue(7)
     assert not window.close(), "the user chose to go back"

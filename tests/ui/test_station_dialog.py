@@ -203,10 +203,10 @@ def test_an_edit_appears_in_the_history_tab(qtbot, demo_db: Database) -> None:  
     qtbot.addWidget(dialog)
     _retype(qtbot, dialog.form.contact_person, "孙丽")
     assert dialog.save()
-    texts = [dialog.history.item(r, 2).text() for r in range(dialog.history.rowCount())]
-    people = [dialog.history.item(r, 5).text() for r in range(dialog.history.rowCount())]
-    assert any("联系人" in t and "孙丽" in t for t in texts)
-    assert "王芳" in people
+    model = dialog.history.browser.model
+    newest = model.row_object(0)
+    assert newest is not None and (newest.username, newest.action_label) == ("王芳", "修改")
+    assert "联系人：" in newest.summary and "→ 孙丽" in newest.summary
 
 
 def test_a_rebuilt_station_and_its_successor_point_at_each_other(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
