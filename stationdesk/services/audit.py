@@ -157,12 +157,14 @@ def record_many(
     session.info[_HEAD] = previous
 
 
-_SYSTEM_COLUMNS = frozenset({"id", "created_at", "created_by", "updated_at", "updated_by", "version"})
+_SYSTEM_COLUMNS = frozenset({"id", "created_at", "created_by", "updated_at", "updated_by", "version",
+                             "password_hash"})  # fmt: skip
 
 
 def row_values(row: Any, leave_out: Collection[str] = ()) -> dict[str, Any]:
-    """A flushed ORM row's values as an insert's audit row keeps them: every column but its id
-    and the who/when bookkeeping (the audit row says who and when itself)."""
+    """A flushed ORM row's values as an insert's audit row keeps them: every column but its id,
+    the who/when bookkeeping (the audit row says who and when itself) and a password's hash.
+    Not for rows holding a consumer's name or phone: a case audits its masked snapshot."""
     return {
         attr.key: getattr(row, attr.key)
         for attr in row.__mapper__.column_attrs

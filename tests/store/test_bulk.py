@@ -51,6 +51,6 @@ def test_rows_read_back_the_same_as_sqlalchemy_wrote_them(db: Database) -> None:
     }
     assert ours["status_reason"] == "" and ours["facilities"] == {"signage": True}
     with db.reading() as session:
-        row = session.scalar(select(AuditLog))
+        row = session.scalar(select(AuditLog).order_by(AuditLog.id.desc()))
         assert row is not None and row.new_values == {"name": "测试", "on": "2026-11-24"}
         assert row.at == datetime(2026, 11, 24)
