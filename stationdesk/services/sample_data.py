@@ -339,11 +339,15 @@ def _ensure_sample_goods(session: Session, actor: str) -> None:
     or never had them), after the existing ones."""
     have = set(session.scalars(select(GoodsCategory.name)))
     order = session.scalar(select(func.max(GoodsCategory.sort_order))) or 0
+    added = []
     for name in W.GOODS:
         if name not in have:
             order += 10
-            session.add(GoodsCategory(name=name, sort_order=order, created_by=actor, updated_by=actor))
+            added.append(GoodsCategory(name=name, sort_order=order, created_by=actor, updated_by=actor))
+    session.add_all(added)
     session.flush()
+    for row in added:
+        audit.record(session, actor, "insert", "goods_category", row.id, new=audit.row_values(row))
 
 
 def _drop_indexes(conn: Connection) -> list[str]:
