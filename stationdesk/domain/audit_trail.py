@@ -24,9 +24,14 @@ GENESIS = ""
 """The "previous hash" of the first row."""
 
 
+# One encoder for every call: `json.dumps` with options builds a new one each time, which cost a
+# third of an import's audit step.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
     """Compact JSON with sorted keys and characters as themselves: one text per value."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def row_prefix(at: datetime, username: str, action: str, table_name: str) -> str:
