@@ -74,8 +74,8 @@ def _chain_row(_mapper: Mapper[Any], connection: Connection, row: AuditLog) -> N
     """Every audit row inserted through the ORM is chained, whoever built it."""
     session = object_session(row)
     info: dict[str, Any] = session.info if session is not None else {}
-    if row.at is None:
-        row.at = _now()
+    # Whole seconds whoever set it: SQLite keeps no more, and the hash must cover what is kept.
+    row.at = _now() if row.at is None else row.at.replace(microsecond=0)
     row.old_values = row.old_values if row.old_values is not None else {}
     row.new_values = row.new_values if row.new_values is not None else {}
     row.row_hash = row_hash(_head(info, connection), row.at, row.username, row.action, row.table_name, row.row_id,

@@ -148,7 +148,11 @@ def test_a_savepoint_rolled_back_does_not_leave_a_stale_head(db: Database) -> No
 
 
 def test_an_audit_row_built_directly_is_chained_too(db: Database) -> None:
+    from stationdesk.store.types import utc_now
+
     with db.writing() as s:
         s.add(AuditLog(username="系统", action="insert", table_name="app_user", row_id=1))
+        s.add(AuditLog(username="系统", action="login", table_name="app_user", row_id=1,
+                       at=utc_now().replace(microsecond=123456)))  # fmt: skip
     assert audit.verify_audit_chain(db) is None
 
