@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -141,8 +141,16 @@ def field_label(table: str, key: str) -> str:
             or EXTRA_FIELD_LABELS["*"].get(key) or key)  # fmt: skip
 
 
+# The order a form shows its fields in, where the labels' own order is not it.
+FORM_ORDER: dict[str, list[str]] = {
+    "station": [f.name.replace("_yuan", "_fen") for f in fields(station_rules.StationDraft)],
+    "mediation_case": [f.name for f in fields(case_rules.CaseDraft)],
+}
+
+
 def _order(table: str) -> dict[str, int]:
-    keys = [*FORM_LABELS.get(table, {}), *EXTRA_FIELD_LABELS.get(table, {}), *EXTRA_FIELD_LABELS["*"]]
+    keys = [*FORM_ORDER.get(table, []), *FORM_LABELS.get(table, {}), *EXTRA_FIELD_LABELS.get(table, {}),
+            *EXTRA_FIELD_LABELS["*"]]  # fmt: skip
     return {key: number for number, key in enumerate(dict.fromkeys(keys))}
 
 
@@ -223,11 +231,12 @@ def _changes(record: AuditRecord, names: _Names) -> tuple[FieldChange, ...]:
 
 
 def summary_of(action: str, changes: Sequence[FieldChange]) -> str:
-    """"联系电话：13812345678 → 13912345678；地址：…" — a new row's fields without the empty ones."""
+    """"联系电话：13812345678 → 13912345678；地址：…" — a new row's fields without the empty ones
+    (nor its station, which the list shows beside)."""
     parts = [
         f"{c.label}：{c.old} → {c.new}" if c.is_change else f"{c.label}：{c.new}"
         for c in changes
-        if c.is_change or c.new not in (EMPTY, "否", "（无）")
+        if c.is_change or (c.new not in (EMPTY, "否", "（无）") and c.key != "station_id")
     ]
     return "；".join(parts) or NOTES.get(action, "")
 

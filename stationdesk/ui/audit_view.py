@@ -85,6 +85,9 @@ class AuditDetail(QWidget):
         self.title.setText(f"<b>{local_time(entry.at, SECONDS)}　{entry.username}　{entry.action_label}"
                            f"　{entry.table_label}{record}</b>{where}")  # fmt: skip
         rows = entry.changes or ()
+        added = not any(change.is_change for change in rows)  # a new row: its values, nothing before
+        self.fields.setColumnHidden(1, added)
+        self.fields.setHorizontalHeaderLabels(["字段", "原值", "值" if added else "新值"])
         self.fields.setRowCount(len(rows))
         for number, change in enumerate(rows):
             for column, text in enumerate((change.label, change.old if change.is_change else "", change.new)):
