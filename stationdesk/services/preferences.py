@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.deadlines import DEADLINE_RULES, DEFAULT_RULE
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.workcalendar import WorkCalendar
 from stationdesk.errors import UserError
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import HolidayOverride, Setting
 
@@ -88,6 +89,7 @@ def put_many(db: Database, values: dict[str, Any], actor: str) -> None:
             raise KeyError(key)
         _check_value(key, value)
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_SETTINGS)
         for key, value in values.items():
             row = session.get(Setting, key)
             old = DEFAULTS[key] if row is None else json.loads(row.value)

@@ -373,7 +373,7 @@ class ReexamPage(QWidget):
 
         def reopen() -> None:
             try:
-                reexam.reopen_round(self._db, info.id, self._actor, True, dialog.text())
+                reexam.reopen_round(self._db, info.id, self._actor, dialog.text())
             except UserError as exc:
                 dialogs.show_error(self, exc)
                 return
