@@ -75,7 +75,7 @@ def station_counties(session: Session, station_ids: Iterable[int]) -> dict[int, 
     ids = list(set(station_ids))
     if not ids:
         return {}
-    return dict(session.execute(select(Station.id, Station.county_id).where(Station.id.in_(ids))).tuples().all())
+    return {sid: cid for sid, cid in session.execute(select(Station.id, Station.county_id).where(Station.id.in_(ids)))}
 
 
 def require_station(session: Session, actor: str, station_id: int) -> Principal:

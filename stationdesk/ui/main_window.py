@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from stationdesk.ui import dialogs
 
 if TYPE_CHECKING:
+    from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
@@ -99,12 +100,26 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.location_label = QLabel(f"数据库：{location}")
         self.count_label = QLabel("")
+        self.user_label = QLabel("")
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        if actor:
+            self.user_label.setText(f"用户：{actor}")
         quit_action = self.addAction("退出")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self._restore_layout()
+
+    @property
+    def ui_settings(self) -> QSettings:
+        return self._settings
+
+    def set_principal(self, principal: Principal) -> None:
+        """Who works in this window (before `attach_database`): the pages write as them."""
+        self._actor = principal.username
+        self.user_label.setText(f"用户：{principal.shown_name}（{principal.role.label}）")
+        self.user_label.setToolTip(f"登录名：{principal.username}")
 
     def attach_database(self, opened: OpenedDatabase) -> None:
         """Build the pages that read the database and load the station list."""
@@ -136,7 +151,7 @@ class MainWindow(QMainWindow):
         self._replace_page("zombies", self.zombie_page)
         self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
         self._replace_page("statistics", self.reports_page)
-        self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
+        self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor, self._runner)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
         self.nav.currentRowChanged.connect(self._page_shown)

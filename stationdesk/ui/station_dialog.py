@@ -25,7 +25,7 @@ from stationdesk.errors import UserError
 from stationdesk.services import stations, zombies
 from stationdesk.services.stations import StationConflict, StationDetail, ValidationFailed
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.cases_page import CasesPage
 from stationdesk.ui.conflict_dialog import ConflictDialog
 from stationdesk.ui.consultation_tab import ConsultationTab
@@ -86,6 +86,8 @@ class StationDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
         self.banner.linkActivated.connect(lambda link: self.open_station.emit(int(link)))
+        self.read_only = rights.read_only_note("")
+        self.read_only.setVisible(False)
         self.lineage = QLabel()
         self.lineage.setStyleSheet(BANNER_STYLE)
         self.lineage.setVisible(False)
@@ -115,6 +117,7 @@ class StationDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only)
         layout.addWidget(self.banner)
         layout.addWidget(self.lineage)
         layout.addWidget(self.tabs, 1)
@@ -148,6 +151,7 @@ class StationDialog(QDialog):
             self.figures.reload()
             self.fund.reload()
             self.reexams.reload()
+        self._limit_to_rights(rights.why_not_station(self._db, self._actor, station_id))
         if self.tabs.count() > HISTORY_TAB:
             self.tabs.removeTab(HISTORY_TAB)
         self.history = history_table(stations.station_timeline(self._db, station_id))
@@ -175,6 +179,15 @@ class StationDialog(QDialog):
         self.reexams = StationReexamTab(self._db, station_id)
         self.tabs.addTab(self.reexams, "年度复核")
         self.cases.payout_requested.connect(self._record_payout)
+
+    def _limit_to_rights(self, refused: str | None) -> None:
+        """Another county's station, for a county user (or any, for a reader): shown, not changed."""
+        self.read_only.setText(f"只读：{refused}" if refused else "")
+        self.read_only.setVisible(refused is not None)
+        self.form.setEnabled(refused is None)
+        rights.show_only_if(refused is None, self.save_button, self.status_button, self.check_button)
+        for tab in (self.cases, self.fund, self.consultations):
+            tab.set_writable(refused is None)
 
     def _record_payout(self, _station_id: int, case_id: int) -> None:
         """From a case form's 登记先行赔付…: the fund tab, with its payout dialog on that case."""
