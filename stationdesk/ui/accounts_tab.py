@@ -196,6 +196,32 @@ class PasswordDialog(_WorkingDialog):
         return lambda _ctx: accounts.reset_password(db, user_id, password, actor)
 
 
+class OwnPasswordDialog(_WorkingDialog):
+    """修改密码: the signed-in person changes their own password (the old one first)."""
+
+    def __init__(self, db: Database, runner: TaskRunner, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(runner, "修改我的密码", parent)
+        self._db, self._username = db, username
+        self.old = _password_field()
+        self.old.setPlaceholderText("")
+        self.password = _password_field()
+        self.repeat = _password_field()
+        self.form.addRow("原密码(&O)", self.old)
+        self.form.addRow("新密码(&P)", self.password)
+        self.form.addRow("确认新密码", self.repeat)
+
+    def problems(self) -> str:
+        if not self.old.text():
+            return "请填写原密码"
+        if problem := password_problem(self.password.text(), self._username):
+            return problem
+        return "" if self.password.text() == self.repeat.text() else "两次输入的密码不一致"
+
+    def job(self) -> Callable[[TaskContext], Any]:
+        db, name, old, new = self._db, self._username, self.old.text(), self.password.text()
+        return lambda _ctx: accounts.change_own_password(db, name, old, new)
+
+
 class AccountsTab(QWidget):
     """The list of accounts with 新建 / 修改 / 停用·启用 / 重设密码."""
 

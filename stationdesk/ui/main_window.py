@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from stationdesk.ui import dialogs
 if TYPE_CHECKING:
     from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.store.database import Database
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.reexam_page import ReexamPage
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self.zombie_page: ZombiePage | None = None
         self.reports_page: ReportsPage | None = None
         self._loaded_pages: set[QWidget] = set()
+        self._db: Database | None = None
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -104,6 +107,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.password_button = QToolButton()
+        self.password_button.setText("修改密码…")
+        self.password_button.setAutoRaise(True)
+        self.password_button.setVisible(False)
+        self.password_button.clicked.connect(self.change_password)
+        self.statusBar().addPermanentWidget(self.password_button)
         if actor:
             self.user_label.setText(f"用户：{actor}")
         quit_action = self.addAction("退出")
@@ -120,6 +129,16 @@ class MainWindow(QMainWindow):
         self._actor = principal.username
         self.user_label.setText(f"用户：{principal.shown_name}（{principal.role.label}）")
         self.user_label.setToolTip(f"登录名：{principal.username}")
+        self.password_button.setVisible(True)
+
+    def change_password(self) -> None:
+        if self._db is None:
+            return
+        from stationdesk.ui.accounts_tab import OwnPasswordDialog
+
+        dialog = OwnPasswordDialog(self._db, self._runner, self._actor, self)
+        if dialog.exec() == OwnPasswordDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("密码已修改，下次登录请用新密码", 10_000)
 
     def attach_database(self, opened: OpenedDatabase) -> None:
         """Build the pages that read the database and load the station list."""
@@ -131,6 +150,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.settings_page import SettingsPage
         from stationdesk.ui.zombie_page import ZombiePage
 
+        self._db = opened.db
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
         self._replace_page("register", page)

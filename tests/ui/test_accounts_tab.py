@@ -100,3 +100,18 @@ def test_the_last_administrator_cannot_be_disabled_from_the_list(
     _select(tab, ADMIN)
     tab.toggle_selected()
     assert shown and "不能停用自己" in shown[0]
+
+
+def test_a_person_changes_their_own_password_knowing_the_old_one(qtbot: QtBot, tab: AccountsTab, desk: Desk) -> None:
+    from stationdesk.ui.accounts_tab import OwnPasswordDialog
+
+    dialog = OwnPasswordDialog(desk.db, TaskRunner(synchronous=True), ADMIN)
+    qtbot.addWidget(dialog)
+    dialog.old.setText("not-it-2026")
+    dialog.password.setText("xinmima2027")
+    dialog.repeat.setText("xinmima2027")
+    dialog.submit()
+    assert "原密码不正确" in dialog.problem.text()
+    dialog.old.setText(PASSWORD)
+    dialog.submit()
+    assert accounts.sign_in(desk.db, ADMIN, "xinmima2027").username == ADMIN

@@ -46,6 +46,7 @@ def test_a_new_database_asks_for_the_administrator_first(qtbot: QtBot, runner: T
     assert not dialog.isVisible()
     assert desk.actor == "wangfang"
     assert desk.window.user_label.text() == "用户：王芳（管理员）"
+    assert desk.window.password_button.isVisibleTo(desk.window)
     assert [a.username for a in accounts.accounts(desk.opened.db)] == ["wangfang"]  # type: ignore[union-attr]
 
 
