@@ -256,6 +256,11 @@ class Poppler:
             rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
         return rows
 
+    def images(self, pdf: Path) -> list[tuple[int, int]]:
+        """pdfimages' list: (width, height) in pixels of each image drawn."""
+        out = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+        return [(int(line.split()[3]), int(line.split()[4])) for line in out.splitlines()[2:] if line.strip()]
+
     def pages(self, pdf: Path) -> int:
         out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
         match = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
