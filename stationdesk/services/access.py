@@ -86,19 +86,19 @@ def require_station(session: Session, actor: str, station_id: int) -> Principal:
 
 def require_case(session: Session, actor: str, case_id: int) -> Principal:
     """May `actor` change case `case_id` (it belongs to its station's county)?"""
-    county_id = session.scalar(
-        select(Station.county_id).join(MediationCase, MediationCase.station_id == Station.id)
-        .where(MediationCase.id == case_id)
-    )  # fmt: skip
-    return require(session, actor, Permission.EDIT_STATIONS, county_id)
+    return _require_through(session, actor, MediationCase, case_id)
 
 
 def require_payout(session: Session, actor: str, payout_id: int) -> Principal:
     """May `actor` change payout `payout_id` (it belongs to its station's county)?"""
+    return _require_through(session, actor, FirstPayout, payout_id)
+
+
+def _require_through(session: Session, actor: str, model: type[MediationCase] | type[FirstPayout], row_id: int) -> Principal:
+    """`require` for a station's record: the county is its station's."""
     county_id = session.scalar(
-        select(Station.county_id).join(FirstPayout, FirstPayout.station_id == Station.id)
-        .where(FirstPayout.id == payout_id)
-    )  # fmt: skip
+        select(Station.county_id).join(model, model.station_id == Station.id).where(model.id == row_id)
+    )
     return require(session, actor, Permission.EDIT_STATIONS, county_id)
 
 

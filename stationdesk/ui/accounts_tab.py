@@ -12,8 +12,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,15 +22,15 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.permissions import password_problem, username_problem
 from stationdesk.domain.vocabulary import Role
-from stationdesk.errors import UserError, ValidationFailed
+from stationdesk.errors import UserError
 from stationdesk.services import accounts, register
 from stationdesk.services.accounts import AccountDraft, AccountRow
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
-from stationdesk.ui.form_field import ERROR_STYLE
 from stationdesk.ui.list_model import ListColumn, ListModel, list_table
 from stationdesk.ui.tasks import TaskContext, TaskRunner
 from stationdesk.ui.timefmt import local_time
+from stationdesk.ui.working_dialog import NEW_PASSWORD_HINT, WorkingDialog, password_field
 
 
 def account_columns() -> list[ListColumn[AccountRow]]:
@@ -49,66 +47,9 @@ def account_columns() -> list[ListColumn[AccountRow]]:
     ]  # fmt: skip
 
 
-def _password_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(128)
-    field.setPlaceholderText("至少 8 位，含字母和数字")
-    return field
 
 
-class _WorkingDialog(QDialog):
-    """A form whose OK runs `job()` on a worker and closes only when the service accepted it."""
-
-    def __init__(self, runner: TaskRunner, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self.setWindowTitle(title)
-        self.setMinimumWidth(400)
-        self.form = QFormLayout()
-        self.problem = QLabel("")
-        self.problem.setStyleSheet(ERROR_STYLE)
-        self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-
-    def problems(self) -> str:
-        return ""
-
-    def job(self) -> Callable[[TaskContext], Any]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        if text := self.problems():
-            self.problem.setText(text)
-            return
-        self.buttons.setEnabled(False)
-        self.problem.setText("正在保存…")
-        self._runner.run(self.job(), on_done=self._done, on_error=self._failed)
-
-    def _done(self, _result: Any) -> None:
-        self.buttons.setEnabled(True)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(exc, ValidationFailed):
-            self.problem.setText("；".join(f"{exc.labels.get(k, k)}：{v}" for k, v in exc.problems.items()))
-        elif isinstance(exc, UserError):
-            self.problem.setText(str(exc))
-        else:
-            self.problem.setText("")
-            dialogs.show_error(self, exc, "saving an account")
-
-
-class AccountDialog(_WorkingDialog):
+class AccountDialog(WorkingDialog):
     """New account (with its first password) or changes to one (name, role, county)."""
 
     def __init__(self, db: Database, runner: TaskRunner, actor: str, row: AccountRow | None = None,
@@ -136,8 +77,8 @@ class AccountDialog(_WorkingDialog):
         self.form.addRow("姓名(&N)", self.display_name)
         self.form.addRow("角色(&R)", self.role)
         self.form.addRow("所属县区(&C)", self.county)
-        self.password = _password_field()
-        self.repeat = _password_field()
+        self.password = password_field(NEW_PASSWORD_HINT)
+        self.repeat = password_field(NEW_PASSWORD_HINT)
         if row is None:
             self.form.addRow("初始密码(&P)", self.password)
             self.form.addRow("确认密码", self.repeat)
@@ -175,14 +116,14 @@ class AccountDialog(_WorkingDialog):
         return lambda _ctx: accounts.update_account(db, row.id, draft, row.active, actor, row.version)
 
 
-class PasswordDialog(_WorkingDialog):
+class PasswordDialog(WorkingDialog):
     """The administrator sets a new password for someone who forgot theirs."""
 
     def __init__(self, db: Database, runner: TaskRunner, actor: str, row: AccountRow, parent: QWidget | None = None) -> None:
         super().__init__(runner, f"重设 {row.display_name or row.username} 的密码", parent)
         self._db, self._actor, self._row = db, actor, row
-        self.password = _password_field()
-        self.repeat = _password_field()
+        self.password = password_field(NEW_PASSWORD_HINT)
+        self.repeat = password_field(NEW_PASSWORD_HINT)
         self.form.addRow("新密码(&P)", self.password)
         self.form.addRow("确认新密码", self.repeat)
 
@@ -196,16 +137,15 @@ class PasswordDialog(_WorkingDialog):
         return lambda _ctx: accounts.reset_password(db, user_id, password, actor)
 
 
-class OwnPasswordDialog(_WorkingDialog):
+class OwnPasswordDialog(WorkingDialog):
     """修改密码: the signed-in person changes their own password (the old one first)."""
 
     def __init__(self, db: Database, runner: TaskRunner, username: str, parent: QWidget | None = None) -> None:
         super().__init__(runner, "修改我的密码", parent)
         self._db, self._username = db, username
-        self.old = _password_field()
-        self.old.setPlaceholderText("")
-        self.password = _password_field()
-        self.repeat = _password_field()
+        self.old = password_field()
+        self.password = password_field(NEW_PASSWORD_HINT)
+        self.repeat = password_field(NEW_PASSWORD_HINT)
         self.form.addRow("原密码(&O)", self.old)
         self.form.addRow("新密码(&P)", self.password)
         self.form.addRow("确认新密码", self.repeat)

@@ -82,13 +82,14 @@ class StationDeskApp:
         dialog closes the app (nothing has been shown yet)."""
         from stationdesk.services import accounts
         from stationdesk.ui.sign_in import FirstAdministratorDialog, SignInDialog
+        from stationdesk.ui.working_dialog import WorkingDialog
 
         if accounts.has_accounts(opened.db):
             location = self.settings.display_location()
-            dialog: QDialog = SignInDialog(opened.db, self.runner, self.window.ui_settings, location, self.window)
+            dialog: WorkingDialog = SignInDialog(opened.db, self.runner, self.window.ui_settings, location, self.window)
         else:
             dialog = FirstAdministratorDialog(opened.db, self.runner, self.window)
-        dialog.signed_in.connect(lambda principal: self._signed_in(opened, principal))  # type: ignore[attr-defined]
+        dialog.succeeded.connect(lambda principal: self._signed_in(opened, principal))
         dialog.rejected.connect(self.window.close)
         self.sign_in_dialog = dialog
         self.window.statusBar().showMessage("请登录")
