@@ -256,6 +256,11 @@ class Poppler:
             rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
         return rows
 
+    def images(self, pdf: Path) -> list[tuple[int, int]]:
+        """pdfimages' list: (width, height) in pixels of each image drawn."""
+        out = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+        return [(int(line.split()[3]), int(line.split()[4])) for line in out.splitlines()[2:] if line.strip()]
+
     def pages(self, pdf: Path) -> int:
         out = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
         match = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
@@ -277,3 +282,34 @@ def poppler() -> Poppler:
             pytest.fail(f"poppler-utils required but missing: {missing}")
         pytest.skip(f"poppler-utils not installed ({', '.join(missing)}); .ci/run installs it")
     return Poppler()
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+ADMIN = "管理员"
+PASSWORD = "zhan2026dian"
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real Argon2id, at a small cost (the app's default takes ~0.3 s a hash on this machine)."""
+    from argon2 import PasswordHasher
+
+    from stationdesk.services import accounts
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_unknown_failures", {})
+
+
+def account(db: Database, username: str, role: str, county_id: int | None = None) -> str:
+    """An account made through the services (the administrator `ADMIN` first, if there is
+    none yet); returns the name to act as."""
+    from stationdesk.domain.vocabulary import Role
+    from stationdesk.services import accounts
+
+    if not accounts.has_accounts(db):
+        accounts.create_first_administrator(db, accounts.AccountDraft(ADMIN, "王局长", Role.ADMIN), PASSWORD)
+    if username != ADMIN:
+        draft = accounts.AccountDraft(username, username, Role(role), county_id)
+        accounts.create_account(db, draft, PASSWORD, ADMIN)
+    return username

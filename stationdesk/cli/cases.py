@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from stationdesk.cli.output import write_records
-from stationdesk.config import Settings, default_actor
+from stationdesk.cli.signin import acting_user
+from stationdesk.config import Settings
 from stationdesk.domain.case_rules import FIELD_LABELS, CaseDraft, case_number, parse_amount
 from stationdesk.domain.dates import parse_user_date
 from stationdesk.domain.deadlines import urgency
@@ -157,7 +158,7 @@ def _draft(args: argparse.Namespace, db: Any) -> CaseDraft:
 def _cmd_add(args: argparse.Namespace, db: Any, today: date) -> int:
     from stationdesk.services import cases
 
-    saved = cases.add_case(db, _draft(args, db), actor=args.user.strip() or default_actor(), today=today)
+    saved = cases.add_case(db, _draft(args, db), actor=acting_user(args, db), today=today)
     if args.json:
         print(json.dumps({"id": saved.id, "number": saved.number, "station_code": args.station.strip().upper(),
                           "due_on": saved.due_on.isoformat(), "warnings": list(saved.warnings)}, ensure_ascii=False))

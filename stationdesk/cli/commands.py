@@ -131,6 +131,12 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     return backup.run(args, settings)
 
 
+def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from stationdesk.cli import users
+
+    return users.run(args, settings)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "check": cmd_check,
@@ -145,6 +151,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "export": cmd_transfer,
     "backup": cmd_backup,
     "restore": cmd_backup,
+    "user": cmd_user,
 }
 
 

@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="完整性检查、数据结构版本和各表记录数 (database integrity check, schema version, row counts)。",
     )
     check.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
-    from stationdesk.cli import backup, cases, reexam, reports, stations, transfer, zombies
+    from stationdesk.cli import backup, cases, reexam, reports, stations, transfer, users, zombies
 
     stations.add_parsers(commands, _Parser)
     cases.add_parsers(commands, _Parser)
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_parsers(commands, _Parser)
     transfer.add_parsers(commands, _Parser)
     backup.add_parsers(commands, _Parser)
+    users.add_parsers(commands, _Parser)
     return parser
 
 

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from stationdesk.cli.output import write_records
-from stationdesk.config import Settings, default_actor
+from stationdesk.cli.signin import acting_user
+from stationdesk.config import Settings
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.reexam_rules import TIE_RULE, red_and_black
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus
@@ -128,7 +129,7 @@ def _level_text(level: str) -> str:
 def _cmd_start(args: argparse.Namespace, db: Any, today: date) -> int:
     from stationdesk.services import reexam, standards
 
-    info = reexam.start_round(db, args.year, args.user.strip() or default_actor(), today, progress=_progress)
+    info = reexam.start_round(db, args.year, acting_user(args, db), today, progress=_progress)
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     rows = reexam.round_rows(db, info.id)
@@ -167,7 +168,7 @@ def _cmd_propose(args: argparse.Namespace, db: Any, today: date) -> int:
 
     info = _round(db, args.year)
     if args.refresh:
-        info = reexam.refresh_proposals(db, info.id, args.user.strip() or default_actor(), today)
+        info = reexam.refresh_proposals(db, info.id, acting_user(args, db), today)
     rows = reexam.round_rows(db, info.id)
     fmt = "json" if args.json else args.format
     write_records(fmt, PROPOSAL_COLUMNS, map(_proposal_record, rows))
@@ -243,7 +244,7 @@ def _cmd_decide(args: argparse.Namespace, db: Any, today: date) -> int:
     row = next((r for r in reexam.round_rows(db, info.id) if r.station_id == station_id), None)
     if row is None:
         raise UserError(f"站点“{args.station.strip()}”不在{info.year}年度复核中")
-    chosen = reexam.decide(db, row.id, outcome.value, args.reason, args.user.strip() or default_actor(), today,
+    chosen = reexam.decide(db, row.id, outcome.value, args.reason, acting_user(args, db), today,
                            args.document_no)  # fmt: skip
     detail = stations.get_station(db, station_id)
     level, status = StationLevel(detail.draft.level).label, StationStatus(detail.status).label

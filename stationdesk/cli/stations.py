@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from stationdesk.cli.output import lookup_id
-from stationdesk.config import Settings, default_actor
+from stationdesk.cli.signin import acting_user
+from stationdesk.config import Settings
 from stationdesk.domain.dates import parse_user_date
 from stationdesk.domain.station_lifecycle import StationAction
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
@@ -155,7 +156,7 @@ def _cmd_set_status(args: argparse.Namespace, db: Any) -> int:
     station_id = stations.find_station_id(db, args.code)
     result = stations.change_station_status(
         db, station_id, _action_for(args.status), reason=args.reason, effective_on=day,
-        actor=args.user or default_actor(), today=date.today(), document_no=args.document_no)
+        actor=acting_user(args, db), today=date.today(), document_no=args.document_no)
     text = f"{args.code}：{result.change.describe()}（{day.isoformat()}）"
     print(json.dumps({"code": args.code, "attribute": result.change.attribute, "old": result.change.old_value,
                       "new": result.change.new_value, "effective_on": day.isoformat()}, ensure_ascii=False)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from stationdesk.cli.output import county_id
-from stationdesk.config import Settings, default_actor
+from stationdesk.cli.signin import acting_user
+from stationdesk.config import Settings
 from stationdesk.errors import UserError
 
 EXIT_OK, EXIT_USER = 0, 1
@@ -68,7 +69,7 @@ def _cmd_import(args: argparse.Namespace, db: Any, today: date) -> int:
         saved = known[args.mapping]
     matched = match_sheet(args.file, kind, args.sheet, saved)
     plan = plan_import(db, matched.rows(), today)
-    actor = args.user.strip() or default_actor()
+    actor = acting_user(args, db)
     if args.save_mapping:
         save_mapping(db, args.save_mapping, kind, matched.saved_mapping(), actor)
     if args.rejects and plan.rejected:

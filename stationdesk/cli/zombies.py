@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from stationdesk.cli.output import write_records
-from stationdesk.config import Settings, default_actor
+from stationdesk.cli.signin import acting_user
+from stationdesk.config import Settings
 from stationdesk.domain.dates import parse_user_date
 from stationdesk.domain.vocabulary import StationLevel, StationStatus, ZombieAction
 from stationdesk.domain.zombie_rules import (
@@ -189,7 +190,7 @@ def _cmd_decide(args: argparse.Namespace, db: Any, today: date) -> int:
     if problems:
         raise ValidationFailed(problems, DECIDE_LABELS)
     result = zombies.decide(
-        db, ids, action.value, reason=args.reason, decided_on=decided_on, actor=args.user.strip() or default_actor(),
+        db, ids, action.value, reason=args.reason, decided_on=decided_on, actor=acting_user(args, db),
         today=today, approver=args.approver, deadline=deadline, rectification="；".join(i.strip() for i in args.items),
     )  # fmt: skip
     if args.json:

@@ -106,6 +106,7 @@ ACTION_LABELS: dict[str, str] = {
     "reopen": "重新开放",
     "freeze": "冻结",
     # accounts
+    "password": "修改密码",
     "login": "登录",
     "logout": "退出登录",
     "login_failed": "登录失败",
@@ -190,6 +191,7 @@ EXTRA_FIELD_LABELS: dict[str, dict[str, str]] = {
         "report_contact": "填报人及联系电话",
     },
     "import_mapping": {"kind": "类型"},
+    "app_user": {"failed_logins": "连续登录失败次数", "locked_until": "锁定至"},
     "county": {"city": "所属地市"},
     "street": {"county_id": "县区"},
     "office": {"county_id": "县区"},

@@ -530,3 +530,26 @@ def write_sections(
     doc.canv.setSubject(meta.subject)
     doc._endBuild()
     return pages
+
+
+LOGO_HEIGHT = 14 * mm
+
+
+def beside_logo(logo: bytes, content: list[Flowable], width: float) -> list[Flowable]:
+    """`content` (the bureau and title lines) with the bureau's logo at its left, the lines kept
+    centred on the page by an empty column of the logo's width at the right. No logo: as is."""
+    if not logo:
+        return content
+    from io import BytesIO
+
+    from reportlab.platypus import Image
+
+    image = Image(BytesIO(logo), width=LOGO_HEIGHT * 2, height=LOGO_HEIGHT, kind="proportional")
+    side = LOGO_HEIGHT * 2 + 2 * mm
+    table = Table([[image, content, ""]], colWidths=[side, width - 2 * side, side])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))  # fmt: skip
+    return [table]

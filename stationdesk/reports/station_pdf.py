@@ -37,6 +37,7 @@ from stationdesk.reports.pdf_kit import (
     SignOff,
     TextLine,
     WritingBox,
+    beside_logo,
     font,
     grid,
     markup,
@@ -162,10 +163,11 @@ def _heading(number: str, text: str, note: str = "") -> TextLine:
 
 def _title_block(report: StationReport) -> list[Flowable]:
     """Bureau, title, and the line naming the station, the period and the printing date."""
-    parts: list[Flowable] = []
+    head: list[Flowable] = []
     if report.bureau_name.strip():
-        parts.append(TextLine(report.bureau_name, 11.5, bold=False, space_after=1 * mm))
-    parts.append(TextLine(f"{report.year}年度 {TITLE}", 16, space_after=2 * mm))
+        head.append(TextLine(report.bureau_name, 11.5, bold=False, space_after=1 * mm))
+    head.append(TextLine(f"{report.year}年度 {TITLE}", 16, space_after=2 * mm))
+    parts = beside_logo(report.bureau_logo, head, FRAME_WIDTH)
     s = styles()
     meta = [
         [

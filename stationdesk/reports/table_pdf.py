@@ -42,6 +42,7 @@ from reportlab.platypus import (
 from stationdesk.reports import formatting
 from stationdesk.reports.files import write_atomically
 from stationdesk.reports.fonts import printable, register_font
+from stationdesk.reports.pdf_kit import beside_logo
 from stationdesk.services.report_types import Cell, Column, ColumnKind, HeaderGroup, TableReport
 
 PRODUCER = "StationDesk"
@@ -273,12 +274,13 @@ class _Styles:
 
 def _heading(report: TableReport, styles: _Styles, width: float) -> list[Flowable]:
     """Bureau line, title, period, and the 填报单位 / 打印日期 line just above the table."""
-    story: list[Flowable] = []
+    head: list[Flowable] = []
     if report.bureau_name:
-        story.append(Paragraph(_markup(report.bureau_name), styles.bureau))
-    story.append(Paragraph(_markup(report.title), styles.title))
+        head.append(Paragraph(_markup(report.bureau_name), styles.bureau))
+    head.append(Paragraph(_markup(report.title), styles.title))
     if report.subtitle:
-        story.append(Paragraph(_markup(report.subtitle), styles.subtitle))
+        head.append(Paragraph(_markup(report.subtitle), styles.subtitle))
+    story = beside_logo(report.bureau_logo, head, width)
     story.append(Spacer(1, 4 * mm))
     left = f"填报单位：{report.bureau_name}" if report.bureau_name else ""
     right = f"打印日期：{formatting.chinese_day(report.printed_on)}"

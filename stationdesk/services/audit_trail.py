@@ -33,6 +33,7 @@ from stationdesk.domain.vocabulary import (
     HostStatus,
     Labelled,
     ReexamOutcome,
+    Role,
     Satisfaction,
     StationForm,
     StationLevel,
@@ -40,7 +41,7 @@ from stationdesk.domain.vocabulary import (
     ZombieAction,
 )
 from stationdesk.domain.zombie_rules import DECISION_LABELS
-from stationdesk.services import consultations, reexam, standards, zombies
+from stationdesk.services import accounts, consultations, reexam, standards, zombies
 from stationdesk.store import audit_queries
 from stationdesk.store.audit_queries import AuditFilter, AuditRecord
 from stationdesk.store.database import Database
@@ -72,6 +73,7 @@ FORM_LABELS: dict[str, dict[str, str]] = {
     "zombie_decision": DECISION_LABELS,
     "reexamination": reexam.LABELS,
     "standard": standards.LABELS,
+    "app_user": accounts.LABELS,
 }
 CODED: dict[tuple[str, str], type[Labelled]] = {
     ("station", "form"): StationForm,
@@ -90,6 +92,7 @@ CODED: dict[tuple[str, str], type[Labelled]] = {
     ("zombie_decision", "action"): ZombieAction,
     ("standard", "level"): StationLevel,
     ("standard", "first_payout"): FirstPayoutDuty,
+    ("app_user", "role"): Role,
 }
 # Id fields shown by what they point at: the kind of row, and which fields of which table hold it.
 REFERENCES: dict[str, str] = {
@@ -197,6 +200,8 @@ def display(table: str, key: str, value: Any, names: _Names | None = None) -> st
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, bool):
+        if (table, key) == ("app_user", "active"):
+            return "启用" if value else "停用"
         return "是" if value else "否"
     if key in REFERENCES and isinstance(value, int):
         return names.of(key, value) if names is not None else f"#{value}"

@@ -28,7 +28,7 @@ from stationdesk.domain.deadlines import DEADLINE_RULES, DueDate, Urgency, due_d
 from stationdesk.domain.masking import mask_name, mask_phone
 from stationdesk.domain.vocabulary import CaseOutcome, StationStatus
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
-from stationdesk.services import audit, preferences
+from stationdesk.services import access, audit, preferences
 from stationdesk.store import case_queries
 from stationdesk.store.case_queries import CaseFilter, CaseRow
 from stationdesk.store.database import Database
@@ -203,6 +203,8 @@ def _apply(case: MediationCase, draft: CaseDraft) -> None:
 def add_case(db: Database, draft: CaseDraft, actor: str, today: date) -> SavedCase:
     """Record a case; its due date comes from the deadline rule chosen in the settings."""
     with db.writing() as session:
+        if draft.station_id is not None:
+            access.require_station(session, actor, draft.station_id)
         return add_case_in(session, draft, actor, today)
 
 
@@ -229,6 +231,9 @@ def update_case(
     difficult flag changed; changing the setting later never moves existing deadlines.
     """
     with db.writing() as session:
+        access.require_case(session, actor, case_id)
+        if draft.station_id is not None:
+            access.require_station(session, actor, draft.station_id)
         case = _get(session, case_id)
         if case.version != expected_version:
             raise CaseConflict(_detail(session, case))
@@ -297,6 +302,7 @@ def reveal_consumer(db: Database, case_id: int, actor: str) -> tuple[str, str]:
     Recorded in the audit trail (who looked at whose data, when), as the disclosure rule expects.
     """
     with db.writing() as session:
+        access.require_case(session, actor, case_id)
         case = _get(session, case_id)
         audit.record(session, actor, "reveal", "mediation_case", case.id, station_id=case.station_id)
         return case.consumer_name, case.consumer_phone

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from stationdesk.domain.case_rules import EARLIEST_CASE_DATE
 from stationdesk.domain.text import bad_char_message, check_length, normalise_text
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import Consultation, Station
 
@@ -62,6 +62,7 @@ def add_consultation(
     if problems:
         raise ValidationFailed(problems, LABELS)
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
         if session.get(Station, station_id) is None:
             raise UserError(f"找不到编号为 {station_id} 的站点", hint="请刷新列表")
         row = Consultation(

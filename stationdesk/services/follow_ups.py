@@ -16,7 +16,7 @@ from stationdesk.domain.follow_up_rules import (
 from stationdesk.domain.text import normalise_text
 from stationdesk.domain.vocabulary import Satisfaction
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit, preferences
+from stationdesk.services import access, audit, preferences
 from stationdesk.store import case_queries
 from stationdesk.store.case_queries import CaseRow
 from stationdesk.store.database import Database
@@ -42,6 +42,8 @@ class FollowUpEntry:
 def add_follow_up(db: Database, draft: FollowUpDraft, actor: str, today: date) -> int:
     """Record a call-back on a closed case; returns its id."""
     with db.writing() as session:
+        if draft.case_id is not None:
+            access.require_case(session, actor, draft.case_id)
         case = session.get(MediationCase, draft.case_id) if draft.case_id is not None else None
         if case is None:
             raise UserError("找不到要回访的案件", hint="请刷新列表")

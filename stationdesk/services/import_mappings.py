@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.errors import UserError
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import ImportMapping
 
@@ -30,6 +31,7 @@ def save_mapping(db: Database, name: str, kind: str, mapping: dict[str, str], ac
     if not mapping:
         raise UserError("没有任何列的对应关系，无需保存")
     with db.writing() as session:
+        access.require(session, actor, Permission.EDIT_STATIONS)
         row = session.scalar(select(ImportMapping).where(ImportMapping.name == name))
         if row is None:
             row = ImportMapping(name=name, kind=kind, mapping=mapping, created_by=actor, updated_by=actor)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.text import normalise_text
 from stationdesk.errors import UserError
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import County, Office, Street
 
@@ -30,6 +31,7 @@ def add_county(db: Database, code: str, name: str, actor: str, city: str = "") -
     if not name:
         raise UserError("请填写县区名称", field="name")
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_JURISDICTIONS)
         if session.scalar(select(County.id).where(County.code == code)) is not None:
             raise UserError(f"行政区划代码 {code} 已存在", field="code")
         order = (session.scalar(select(func.max(County.sort_order))) or 0) + 10
@@ -46,6 +48,7 @@ def add_street(db: Database, county_id: int, name: str, actor: str) -> int:
     if not name:
         raise UserError("请填写街道乡镇名称", field="name")
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_JURISDICTIONS)
         if session.get(County, county_id) is None:
             raise UserError("所选县区不存在")
         if session.scalar(select(Street.id).where(Street.county_id == county_id, Street.name == name)):
@@ -62,6 +65,7 @@ def add_office(db: Database, county_id: int, name: str, actor: str, short_name: 
     if not name:
         raise UserError("请填写监管所名称", field="name")
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_JURISDICTIONS)
         if session.get(County, county_id) is None:
             raise UserError("所选县区不存在")
         office = Office(county_id=county_id, name=name, short_name=normalise_text(short_name),

@@ -31,7 +31,7 @@ from stationdesk.domain.payout_rules import (
 from stationdesk.domain.text import normalise_text
 from stationdesk.domain.vocabulary import FundEntryKind
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import FirstPayout, FundEntry, MediationCase, Station
 from stationdesk.store.report_queries import SIGNED_FUND_AMOUNT
@@ -75,6 +75,7 @@ def record_payout(db: Database, station_id: int, draft: PayoutDraft, actor: str,
     in the scheme, the amount is not sensible or more than the fund holds.
     """
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
         station = _station(session, station_id, lock=True)
         case_row = session.get(MediationCase, draft.case_id) if draft.case_id is not None else None
         if case_row is None:
@@ -133,6 +134,7 @@ def record_recovery(
     """Record that the host recovered a payout from the responsible seller (追偿); the money
     returns to the fund as a movement of its own."""
     with db.writing() as session:
+        access.require_payout(session, actor, payout_id)
         payout = session.get(FirstPayout, payout_id)
         if payout is None:
             raise UserError(f"找不到赔付记录 {payout_id}", hint="请刷新列表")
@@ -176,6 +178,7 @@ def add_fund_entry(
 ) -> int:
     """A deposit, top-up or withdrawal entered on the fund ledger; returns the new balance."""
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
         station = _station(session, station_id, lock=True)
         memo = normalise_text(memo)
         balance = _balance(session, station_id)

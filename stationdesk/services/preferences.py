@@ -7,6 +7,7 @@ dates and rates. Values are JSON; every key has its default here, the one place 
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -14,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.deadlines import DEADLINE_RULES, DEFAULT_RULE
+from stationdesk.domain.logo import decode_logo, logo_problem
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.workcalendar import WorkCalendar
 from stationdesk.errors import UserError
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import HolidayOverride, Setting
 
@@ -35,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "bureau_name": "",
     # 单位信息: who prints the reports (填报人) and the office phone, in summaries' footers.
     "report_contact": "",
+    # 单位信息: the bureau's logo (PNG/JPEG as base64, domain.logo), beside its name on reports.
+    "bureau_logo": "",
 }
 
 # The longest bureau name a report header holds on one line of A4.
@@ -72,6 +77,9 @@ def _check_value(key: str, value: Any) -> None:
         raise UserError("僵尸站点规则的设置格式不对")
     if key in ("bureau_name", "report_contact") and (not isinstance(value, str) or len(value.strip()) > MAX_BUREAU_NAME):
         raise UserError(f"单位名称和填报人每项不超过 {MAX_BUREAU_NAME} 个字")
+    if key == "bureau_logo" and (not isinstance(value, str) or (value and not decode_logo(value))):
+        data = base64.b64decode(value, validate=False) if isinstance(value, str) else b""
+        raise UserError(logo_problem(data) or "单位标志图片无法读取")
     if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
         raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 
@@ -88,6 +96,7 @@ def put_many(db: Database, values: dict[str, Any], actor: str) -> None:
             raise KeyError(key)
         _check_value(key, value)
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_SETTINGS)
         for key, value in values.items():
             row = session.get(Setting, key)
             old = DEFAULTS[key] if row is None else json.loads(row.value)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.figures import StationFigures
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.reexam_rules import (
     OUTCOME_ACTIONS,
     check_decision,
@@ -26,7 +27,7 @@ from stationdesk.domain.scoring import ScoreItem, check_scores
 from stationdesk.domain.station_lifecycle import ChangeRefused, StationAction, plan_change
 from stationdesk.domain.vocabulary import HistoryKind, ReexamOutcome, StationLevel, StationStatus
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit, preferences, stations
+from stationdesk.services import access, audit, preferences, stations
 from stationdesk.services.reexam_judging import Standards, repropose, snapshot
 from stationdesk.services.reexam_results import (  # the reads, re-exported: one module to call
     Ranking,
@@ -125,6 +126,7 @@ def start_round(
         raise UserError("没有需要复核的示范站点", hint="请先在站点台账中设定省级、市级示范站点")
     report = progress or (lambda _d, _t, _s: None)
     with db.writing() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
         if session.scalar(select(ReexamRound.id).where(ReexamRound.year == year)) is not None:
             raise UserError(f"{year}年度复核已经开始", hint="请在年度复核页面继续")
         count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
@@ -173,6 +175,7 @@ def refresh_proposals(db: Database, round_id: int, actor: str, today: date) -> R
     A station whose level changed since the round started is judged by its new level's standard
     (frozen from then on), so the snapshot's level and the standard it names always agree."""
     with db.writing() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
         round_ = _open_round(session, round_id)
         rows = list(session.scalars(select(Reexamination).where(Reexamination.round_id == round_id)))
         pending = [r for r in rows if not r.decided_outcome]
@@ -229,6 +232,7 @@ def enter_scores(db: Database, entries: Iterable[ScoreEntry], actor: str, today:
     station's total and proposal. Any wrong cell refuses the lot, naming station and item."""
     entries = list(entries)
     with db.writing() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
         judged = Standards(session, bool(preferences.read(session, "satisfaction_counts_basic")))
         found = {
             row.id: (row, code, name)
@@ -298,6 +302,7 @@ def decide(
     one) is refused before anything is recorded; 限期整改 for a station already under
     rectification is recorded without a second status change."""
     with db.writing() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
         row = session.get(Reexamination, reexam_id)
         if row is None:
             raise UserError("找不到该站点的复核记录", hint="请刷新")
@@ -351,6 +356,8 @@ def confirm_proposals(db: Database, reexam_ids: Iterable[int], actor: str, today
     """Confirm the proposals of several stations as they stand (no reason needed). Each is its own
     decision: one the register refuses (a suspended station cannot be put under rectification) is
     reported and the others go on."""
+    with db.reading() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
     confirmed, refused = 0, []
     for reexam_id in reexam_ids:
         with db.reading() as session:
@@ -371,6 +378,7 @@ def confirm_proposals(db: Database, reexam_ids: Iterable[int], actor: str, today
 def close_round(db: Database, round_id: int, actor: str) -> RoundInfo:
     """End the round: no more scores or decisions. Every station must have a confirmed outcome."""
     with db.writing() as session:
+        access.require(session, actor, Permission.RUN_REEXAM)
         round_ = _open_round(session, round_id)
         info = _round_info(session, round_)
         if info.decided < info.stations:
@@ -380,13 +388,12 @@ def close_round(db: Database, round_id: int, actor: str) -> RoundInfo:
         return _round_info(session, round_)
 
 
-def reopen_round(db: Database, round_id: int, actor: str, is_admin: bool, reason: str) -> RoundInfo:
+def reopen_round(db: Database, round_id: int, actor: str, reason: str) -> RoundInfo:
     """Reopen a closed round: administrators only, with a reason, recorded in the audit trail."""
-    if not is_admin:
-        raise UserError("只有管理员可以重新开放已结束的复核")
     if not reason.strip():
         raise ValidationFailed({"reason": "请填写重新开放的理由"}, LABELS)
     with db.writing() as session:
+        access.require(session, actor, Permission.REOPEN_ROUND)
         round_ = _round(session, round_id)
         if not round_.closed:
             raise UserError(f"{round_.year}年度复核尚未结束")

@@ -108,6 +108,8 @@ class StationReport:
     reexam: tuple[LabelledValue, ...] = ()
     zombie_flags: tuple[str, ...] = ()
     status_note: str = ""
+    bureau_logo: bytes = b""
+    """PNG/JPEG printed beside the bureau's name (设置 → 单位信息); b"" for none."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,3 +158,5 @@ class TableReport:
     landscape: bool = False
     sheet_name: str = "汇总"
     notes: tuple[str, ...] = field(default=())
+    bureau_logo: bytes = b""
+    """PNG/JPEG printed beside the bureau's name (设置 → 单位信息); b"" for none."""

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.reexam_rules import PASS_SCORE, UPGRADE_SCORE
 from stationdesk.domain.scoring import DEFAULT_CHECKLIST, ScoreItem, max_points
 from stationdesk.domain.standards import LevelStandard, Threshold, default_standard
 from stationdesk.domain.vocabulary import FirstPayoutDuty, StationLevel
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import Standard
 
@@ -163,6 +164,7 @@ def save_standard(db: Database, draft: StandardDraft, actor: str) -> StandardRec
     if problems:
         raise ValidationFailed(problems, LABELS)
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_STANDARDS)
         latest = _latest(session, draft.level, draft.year)
         is_new = latest is None or latest.frozen
         if latest is None or latest.frozen:
@@ -188,6 +190,7 @@ def edit_revision(db: Database, standard_id: int, draft: StandardDraft, actor: s
     if problems:
         raise ValidationFailed(problems, LABELS)
     with db.writing() as session:
+        access.require(session, actor, Permission.MANAGE_STANDARDS)
         row = session.get(Standard, standard_id)
         if row is None:
             raise UserError("找不到该考核标准", hint="请刷新")

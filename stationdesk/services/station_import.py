@@ -31,7 +31,7 @@ from stationdesk.domain.station_rules import (
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import Labelled, StationForm, StationLevel
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
-from stationdesk.services import audit, stations
+from stationdesk.services import access, audit, stations
 from stationdesk.services.nogc import collector_paused
 from stationdesk.store.database import Database
 from stationdesk.store.models import Category, County, Office, Street
@@ -329,10 +329,20 @@ def apply_station_import(db: Database, plan: ImportPlan, actor: str, today: date
         return _apply(db, plan, actor, today)
 
 
+def _require_lines(session: Session, actor: str, new_rows: list[PlannedRow], updates: list[PlannedRow]) -> None:
+    """A county user imports only their own county's stations: new rows by the county they
+    name, updated rows by that and by the county the station is in now."""
+    now = access.station_counties(session, [row.station_id for row in updates if row.station_id is not None])
+    lines = [(row.line, row.draft.county_id) for row in new_rows + updates if row.draft is not None]
+    lines += [(row.line, now.get(row.station_id)) for row in updates if row.station_id is not None]
+    access.require_lines(session, actor, sorted(lines, key=lambda line: line[0]))
+
+
 def _apply(db: Database, plan: ImportPlan, actor: str, today: date) -> ImportResult:
     new_rows = [row for row in plan.writable if row.verdict == NEW]
     updates = [row for row in plan.writable if row.verdict == UPDATE]
     with db.writing() as session:
+        _require_lines(session, actor, new_rows, updates)
         issued: dict[int, list[Any]] = {}
         drafts = []
         for row in new_rows:

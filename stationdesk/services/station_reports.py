@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from stationdesk.domain.case_rules import case_number
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.indicators import Indicator
+from stationdesk.domain.logo import decode_logo
 from stationdesk.domain.money import format_yuan
 from stationdesk.domain.standards import (
     DEFAULT_FACILITIES,
@@ -265,6 +266,7 @@ def station_reports(
     as_of = today if start <= today <= end else None
     with db.reading() as session:
         bureau = str(preferences.read(session, "bureau_name") or "")
+        logo = decode_logo(str(preferences.read(session, "bureau_logo") or ""))
         count_basic = bool(preferences.read(session, "satisfaction_counts_basic"))
     for offset in range(0, len(station_ids), CHUNK):
         chunk = list(station_ids[offset : offset + CHUNK])
@@ -288,6 +290,7 @@ def station_reports(
                 reports.append(
                     StationReport(
                         bureau_name=bureau,
+                        bureau_logo=logo,
                         year=year,
                         period_start=start,
                         period_end=end,

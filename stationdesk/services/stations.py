@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.station_lifecycle import (
     ChangeRefused,
     PlannedChange,
@@ -32,7 +33,7 @@ from stationdesk.domain.station_rules import (
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import HistoryKind, StationLevel, StationStatus
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
-from stationdesk.services import audit
+from stationdesk.services import access, audit
 from stationdesk.store.bulk import insert_rows
 from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog, Category, County, Office, Station, StatusHistory, Street
@@ -267,6 +268,7 @@ def find_duplicates(db: Database, draft: StationDraft, exclude_id: int | None = 
 def create_station(db: Database, draft: StationDraft, actor: str, today: date) -> SavedStation:
     """Add a station (active); a "建站" history row and an audit row record who added it."""
     with db.writing() as session:
+        access.require(session, actor, Permission.EDIT_STATIONS, draft.county_id)
         return add_station(session, draft, actor, today)
 
 
@@ -361,6 +363,8 @@ def update_station(
     carries their version, so the user can compare and re-apply: neither version is lost.
     """
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
+        access.require(session, actor, Permission.EDIT_STATIONS, draft.county_id)
         return change_station(session, station_id, draft, expected_version, actor, today)
 
 
@@ -407,6 +411,7 @@ def change_station_status(
     The station row keeps its data; the change becomes a history row with the person.
     """
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
         return apply_status_change(
             session, station_id, action, reason=reason, effective_on=effective_on, actor=actor, today=today,
             document_no=document_no, kind=kind,

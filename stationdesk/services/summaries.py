@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.indicators import Indicator
+from stationdesk.domain.logo import decode_logo
 from stationdesk.domain.money import format_wan_yuan
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus, ZombieAction
 from stationdesk.errors import UserError
@@ -36,6 +37,10 @@ _LEVEL_SHORT = {
 
 def _bureau(db: Database) -> str:
     return str(preferences.get(db, "bureau_name") or "")
+
+
+def _logo(db: Database) -> bytes:
+    return decode_logo(str(preferences.get(db, "bureau_logo") or ""))
 
 
 def _year_span(year: int) -> str:
@@ -101,6 +106,7 @@ def counties_summary(db: Database, today: date) -> TableReport:
         title="消费维权服务站分布情况汇总表",
         subtitle=f"截至{today.year}年{today.month}月{today.day}日（不含已撤销站点）",
         bureau_name=_bureau(db),
+        bureau_logo=_logo(db),
         printed_on=today,
         columns=tuple(columns),
         rows=rows,
@@ -185,6 +191,7 @@ def work_summary(db: Database, year: int, today: date) -> TableReport:
         title=f"{year}年度消费维权服务站工作情况汇总表",
         subtitle=_year_span(year),
         bureau_name=bureau,
+        bureau_logo=_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,
@@ -237,6 +244,7 @@ def ranking_summary(db: Database, year: int, today: date) -> TableReport:
         title=f"{year}年度示范站点复核红黑榜",
         subtitle=f"{round_.title}（参加复核 {round_.stations} 个站点，前后各 {ranked.size} 名）",
         bureau_name=_bureau(db),
+        bureau_logo=_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,
@@ -311,6 +319,7 @@ def zombie_summary(db: Database, year: int, today: date) -> TableReport:
         subtitle=_year_span(year)
         + (f"；截至{today.isoformat()}尚待处置 {pending} 个" if year == today.year else ""),
         bureau_name=_bureau(db),
+        bureau_logo=_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.station_lifecycle import StationAction
 from stationdesk.domain.station_rules import station_code
 from stationdesk.domain.vocabulary import (
@@ -38,7 +39,7 @@ from stationdesk.domain.zombie_rules import (
     settings_to_dict,
 )
 from stationdesk.errors import UserError, ValidationFailed
-from stationdesk.services import audit, preferences, stations
+from stationdesk.services import access, audit, preferences, stations
 from stationdesk.services.nogc import collector_paused
 from stationdesk.store import zombie_queries
 from stationdesk.store.database import Database
@@ -284,6 +285,8 @@ def decide(
     ids = list(station_ids)
     if evidence is None:
         evidence = current_evidence(db, ids, decided_on)
+    with db.reading() as session:
+        access.require(session, actor, Permission.DECIDE_ZOMBIES)
     count, refused, successors = 0, [], []
     for station_id in ids:
         try:
@@ -349,6 +352,7 @@ def record_site_check(
     if problems:
         raise ValidationFailed(problems, CHECK_LABELS)
     with db.writing() as session:
+        access.require_station(session, actor, station_id)
         if session.get(Station, station_id) is None:
             raise UserError(f"找不到编号为 {station_id} 的站点", hint="请刷新")
         check = SiteCheck(station_id=station_id, checked_on=checked_on, method=method, inspector=inspector.strip(),

@@ -16,9 +16,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from stationdesk.config import RESOURCES, Settings, default_actor, resolve_settings
+from stationdesk.domain.permissions import local_admin_name
 from stationdesk.logsetup import install_excepthook, setup_logging
 from stationdesk.ui import dialogs
 from stationdesk.ui.fonts import install_app_font
@@ -26,6 +27,7 @@ from stationdesk.ui.main_window import MainWindow
 from stationdesk.ui.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
+    from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
 
 log = logging.getLogger(__name__)
@@ -40,15 +42,18 @@ class StationDeskApp:
     """Owns the pieces of a running app; `start()` shows the window and opens the database."""
 
     def __init__(
-        self, settings: Settings, runner: TaskRunner, *, today: date | None = None, offer_sample: bool = True
+        self, settings: Settings, runner: TaskRunner, *, today: date | None = None, offer_sample: bool = True,
+        actor: str | None = None,
     ) -> None:
+        """`actor` given: work as that name without signing in (tests, the smoke test)."""
         self.settings = settings
         self.runner = runner
         self.today = today or date.today()
         self.offer_sample = offer_sample
         self.opened: OpenedDatabase | None = None
-        self.actor = default_actor()
-        self.window = MainWindow(ui_settings(settings), runner, settings.display_location(), self.today, self.actor)
+        self.actor = actor
+        self.sign_in_dialog: QDialog | None = None
+        self.window = MainWindow(ui_settings(settings), runner, settings.display_location(), self.today, actor or "")
 
     def start(self) -> None:
         self.window.show()
@@ -67,6 +72,36 @@ class StationDeskApp:
             self.window.statusBar().showMessage(
                 f"数据库已升级，升级前的备份：{opened.migration.backup}", 15_000
             )
+        if self.actor is not None:
+            self._attach(opened)
+            return
+        self._ask_who(opened)
+
+    def _ask_who(self, opened: OpenedDatabase) -> None:
+        """Sign in, or create the administrator on a database without accounts; closing the
+        dialog closes the app (nothing has been shown yet)."""
+        from stationdesk.services import accounts
+        from stationdesk.ui.sign_in import FirstAdministratorDialog, SignInDialog
+        from stationdesk.ui.working_dialog import WorkingDialog
+
+        if accounts.has_accounts(opened.db):
+            location = self.settings.display_location()
+            dialog: WorkingDialog = SignInDialog(opened.db, self.runner, self.window.ui_settings, location, self.window)
+        else:
+            dialog = FirstAdministratorDialog(opened.db, self.runner, self.window)
+        dialog.succeeded.connect(lambda principal: self._signed_in(opened, principal))
+        dialog.rejected.connect(self.window.close)
+        self.sign_in_dialog = dialog
+        self.window.statusBar().showMessage("请登录")
+        dialog.open()
+
+    def _signed_in(self, opened: OpenedDatabase, principal: Principal) -> None:
+        self.actor = principal.username
+        self.window.set_principal(principal)
+        self.window.statusBar().clearMessage()
+        self._attach(opened)
+
+    def _attach(self, opened: OpenedDatabase) -> None:
         self.window.attach_database(opened)
         if opened.station_count == 0 and self.offer_sample:
             QTimer.singleShot(0, self._offer_sample_data)
@@ -173,7 +208,10 @@ def run_gui(args: argparse.Namespace) -> int:
     setup_logging(settings.log_dir)
     app = make_qt_app()
     install_excepthook(lambda text: dialogs.warn(None, "出错了", text))
-    desk = StationDeskApp(settings, TaskRunner(), offer_sample=not args.smoke_test)
+    # The smoke test (CI, the start-up benchmark) works as the local administrator, as the
+    # command line does on a local file; people sign in.
+    smoke_actor = local_admin_name(default_actor()) if args.smoke_test else None
+    desk = StationDeskApp(settings, TaskRunner(), offer_sample=not args.smoke_test, actor=smoke_actor)
     if args.smoke_test:
         desk.window.show()
         app.processEvents()

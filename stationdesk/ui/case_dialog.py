@@ -39,7 +39,7 @@ from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import cases, follow_ups
 from stationdesk.services.cases import CaseConflict, CaseDetail
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.case_columns import URGENCY_COLOUR, URGENCY_TEXT
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.station_picker import StationPicker
@@ -201,12 +201,23 @@ class CaseDialog(QDialog):
         buttons.addWidget(self.save_new_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(close_button)
+        self.read_only = rights.read_only_note("")
+        self.read_only.setVisible(False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only)
         layout.addLayout(columns)
         layout.addWidget(self.after)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.resize(900, 640)
+
+    def _limit_to_rights(self, refused: str | None) -> None:
+        """Another county's case, for a county user (or any, for a reader): shown, not changed."""
+        if refused is None:
+            return
+        self.read_only.setText(f"只读：{refused}")
+        self.read_only.setVisible(True)
+        rights.show_only_if(False, self.save_button, self.save_new_button, self.add_visit, self.add_payout, self.reveal)
 
     def _column_grid(self, keys: list[str]) -> QGridLayout:
         """One column of captions, inputs and the message under each (independent row heights)."""
@@ -270,6 +281,7 @@ class CaseDialog(QDialog):
         )
         self.save_new_button.setVisible(False)
         self._load_after(detail)
+        self._limit_to_rights(rights.why_not_station(self._db, self._actor, draft.station_id))
         self.validate()
         self._dirty = False
 

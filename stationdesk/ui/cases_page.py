@@ -31,7 +31,7 @@ from stationdesk.services.cases import CaseFilter, CaseRow
 from stationdesk.store.case_queries import CLOSED, OPEN
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import case_rows_export
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.case_columns import DEFAULT_HIDDEN, case_columns
 from stationdesk.ui.case_dialog import CaseDialog
 from stationdesk.ui.exporting import export_to_excel, visible_keys
@@ -167,6 +167,7 @@ class CasesPage(QWidget):
         for combo in (self.period, self.county, self.state, self.handling):
             combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
         self.overdue.toggled.connect(lambda _b: self._apply_filters())
+        self.set_writable(rights.why_not_station(self._db, self._actor, self._station_id) is None)
         self.table.sort_requested.connect(lambda _k, _d: self.reload())
         self.table.row_activated.connect(self.open_case)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -242,8 +243,17 @@ class CasesPage(QWidget):
         dialogs.show_error(self, exc, "loading cases")
 
     # -- opening cases -----------------------------------------------------------------------
-    def open_case(self, case_id: int | None) -> CaseDialog:
+    def set_writable(self, writable: bool) -> None:
+        """Whether new cases and imports may start here (each case's own form checks its
+        station again)."""
+        self._writable = writable
+        rights.show_only_if(writable, self.new_button, self.import_button)
+        rights.show_only_if(writable and self._station_id is None, self.follow_button)
+
+    def open_case(self, case_id: int | None) -> CaseDialog | None:
         """Open the case form (or bring it to the front); None opens a new, empty one."""
+        if case_id is None and not self._writable:
+            return None
         existing = self._open_dialogs.get(case_id)
         if existing is not None and case_id is not None:
             existing.raise_()

@@ -26,7 +26,7 @@ from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import cases, consultations
 from stationdesk.services.consultations import ANSWER_CHOICES, LABELS, MAX_TALLY, ConsultationEntry
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.form_field import ERROR_STYLE
 from stationdesk.ui.list_model import ListColumn, ListModel, list_table
 
@@ -86,7 +86,7 @@ class ConsultationTab(QWidget):
         self.reload()
 
     def _layout(self) -> None:
-        entry = QWidget()
+        entry = self.entry = QWidget()
         grid = QGridLayout(entry)
         grid.setContentsMargins(0, 0, 0, 0)
         widgets: list[tuple[str, QWidget]] = [
@@ -125,6 +125,9 @@ class ConsultationTab(QWidget):
         text = "；".join(f"{LABELS.get(key, key)}：{value}" for key, value in problems.items())
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def set_writable(self, writable: bool) -> None:
+        rights.show_only_if(writable, self.entry)
 
     def add(self) -> bool:
         """Register what the entry row holds; on a refusal show why by field and keep the row."""

@@ -52,6 +52,12 @@ def save_path(parent: QWidget | None, title: str, suggested: Path, file_filter: 
     return Path(chosen) if chosen else None
 
 
+def open_path(parent: QWidget | None, title: str, start: Path, file_filter: str) -> Path | None:
+    """An existing file to read (the system's dialog); None when the user cancelled."""
+    chosen, _selected = QFileDialog.getOpenFileName(parent, title, str(start), file_filter)
+    return Path(chosen) if chosen else None
+
+
 def folder_path(parent: QWidget | None, title: str, start: Path) -> Path | None:
     """A folder to write many files into; None when the user cancelled."""
     chosen = QFileDialog.getExistingDirectory(parent, title, str(start))

@@ -24,6 +24,7 @@ from stationdesk.domain.money import format_yuan
 from stationdesk.services import payouts
 from stationdesk.services.payouts import LedgerLine, PayoutRow
 from stationdesk.store.database import Database
+from stationdesk.ui import rights
 from stationdesk.ui.list_model import ListColumn, ListModel, list_table
 from stationdesk.ui.payout_dialogs import FormDialog, FundEntryDialog, PayoutDialog, RecoveryDialog, open_form
 
@@ -90,6 +91,7 @@ class StationFundTab(QWidget):
         self.payout_button.clicked.connect(lambda: self.record_payout())
         self.recovery_button.clicked.connect(self.record_recovery)
         self.fund_button.clicked.connect(self.add_fund_entry)
+        self.writable = True
         self.payouts: ListModel[PayoutRow] = ListModel(payout_columns())
         self.ledger: ListModel[LedgerLine] = ListModel(ledger_columns())
         self.payout_table = list_table(self.payouts)
@@ -172,6 +174,10 @@ class StationFundTab(QWidget):
 
     def _forget_dialog(self) -> None:
         self.dialog = None
+
+    def set_writable(self, writable: bool) -> None:
+        self.writable = writable
+        rights.show_only_if(writable, self.payout_button, self.recovery_button, self.fund_button)
 
     def record_payout(self, case_id: int | None = None) -> FormDialog:
         return self._open(PayoutDialog(self._db, self._station_id, self._actor, self._today, case_id, self))

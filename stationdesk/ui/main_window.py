@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 from stationdesk.ui import dialogs
 
 if TYPE_CHECKING:
+    from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.store.database import Database
     from stationdesk.ui.audit_page import AuditPage
     from stationdesk.ui.cases_page import CasesPage
     from stationdesk.ui.payouts_page import PayoutsPage
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         self.reports_page: ReportsPage | None = None
         self.audit_page: AuditPage | None = None
         self._loaded_pages: set[QWidget] = set()
+        self._db: Database | None = None
         self.setWindowTitle("维权站点管理台")
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -102,12 +106,42 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.location_label = QLabel(f"数据库：{location}")
         self.count_label = QLabel("")
+        self.user_label = QLabel("")
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.password_button = QToolButton()
+        self.password_button.setText("修改密码…")
+        self.password_button.setAutoRaise(True)
+        self.password_button.setVisible(False)
+        self.password_button.clicked.connect(self.change_password)
+        self.statusBar().addPermanentWidget(self.password_button)
+        if actor:
+            self.user_label.setText(f"用户：{actor}")
         quit_action = self.addAction("退出")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self._restore_layout()
+
+    @property
+    def ui_settings(self) -> QSettings:
+        return self._settings
+
+    def set_principal(self, principal: Principal) -> None:
+        """Who works in this window (before `attach_database`): the pages write as them."""
+        self._actor = principal.username
+        self.user_label.setText(f"用户：{principal.shown_name}（{principal.role.label}）")
+        self.user_label.setToolTip(f"登录名：{principal.username}")
+        self.password_button.setVisible(True)
+
+    def change_password(self) -> None:
+        if self._db is None:
+            return
+        from stationdesk.ui.accounts_tab import OwnPasswordDialog
+
+        dialog = OwnPasswordDialog(self._db, self._runner, self._actor, self)
+        if dialog.exec() == OwnPasswordDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("密码已修改，下次登录请用新密码", 10_000)
 
     def attach_database(self, opened: OpenedDatabase) -> None:
         """Build the pages that read the database and load the station list."""
@@ -119,6 +153,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.settings_page import SettingsPage
         from stationdesk.ui.zombie_page import ZombiePage
 
+        self._db = opened.db
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
         self._replace_page("register", page)
@@ -140,7 +175,7 @@ class MainWindow(QMainWindow):
         self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
         self._replace_page("statistics", self.reports_page)
         self._attach_audit_page(opened)
-        self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor)
+        self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor, self._runner)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
         self.nav.currentRowChanged.connect(self._page_shown)

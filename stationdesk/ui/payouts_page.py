@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from stationdesk.domain.money import format_yuan
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.text import match_key
 from stationdesk.services import payouts
 from stationdesk.services.payouts import PayoutRow
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import payout_rows_export
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.exporting import export_to_excel
 from stationdesk.ui.fund_tab import payout_columns
 from stationdesk.ui.list_model import ListModel, list_table
@@ -66,6 +67,7 @@ class PayoutsPage(QWidget):
         self.model: ListModel[PayoutRow] = ListModel(payout_columns(with_station=True))
         self._build()
         self._restore_header()
+        rights.show_only_if(rights.why_not(db, actor, Permission.EDIT_STATIONS) is None, self.recovery_button)
 
     def _build(self) -> None:
         self.year = QSpinBox(minimum=2000, maximum=self._today.year, value=self._today.year, suffix=" 年")

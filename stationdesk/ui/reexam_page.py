@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.text import match_key
 from stationdesk.errors import UserError
 from stationdesk.services import reexam
 from stationdesk.services.reexam import Ranking, ReexamRow, RoundInfo
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.exporting import export_to_excel, shown_list_export
 from stationdesk.ui.list_model import list_table
 from stationdesk.ui.reexam_columns import (
@@ -110,6 +111,10 @@ class ReexamPage(QWidget):
         self.grid = ScoreGridTab(db, runner, today, actor)
         self.ranking = RankingTab(settings)
         self._build()
+        rights.show_only_if(rights.why_not(db, actor, Permission.RUN_REEXAM) is None, self.start_button,
+                            self.refresh_button, self.close_button, self.confirm_button, self.decide_button,
+                            self.score_button)  # fmt: skip
+        rights.show_only_if(rights.why_not(db, actor, Permission.REOPEN_ROUND) is None, self.reopen_button)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -373,7 +378,7 @@ class ReexamPage(QWidget):
 
         def reopen() -> None:
             try:
-                reexam.reopen_round(self._db, info.id, self._actor, True, dialog.text())
+                reexam.reopen_round(self._db, info.id, self._actor, dialog.text())
             except UserError as exc:
                 dialogs.show_error(self, exc)
                 return

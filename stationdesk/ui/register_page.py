@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from stationdesk.domain.dates import months_before
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
 from stationdesk.services import jurisdictions, register, zombies
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import station_rows_export
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.exporting import export_to_excel, visible_keys
 from stationdesk.ui.import_wizard import ImportWizard, save_import_template
 from stationdesk.ui.lazy_model import LazyTableModel
@@ -71,6 +72,8 @@ class RegisterPage(QWidget):
         self._loader = LatestOnly(runner, self._show_ids, self._on_load_error)
         self.printing = Printing(db, runner, settings, today)
         self._build(today)
+        rights.show_only_if(rights.why_not(db, actor, Permission.EDIT_STATIONS) is None, self.new_action,
+                            self.import_button)  # fmt: skip
         self._sort_key, self._descending = self.table.sort_key, self.table.descending
 
     # -- layout ------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ class RegisterPage(QWidget):
         self.table.sort_requested.connect(self._on_sort)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
-        new = QAction("新建站点", self, shortcut=QKeySequence.StandardKey.New)
+        new = self.new_action = QAction("新建站点", self, shortcut=QKeySequence.StandardKey.New)
         new.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new.triggered.connect(lambda: self.open_station(None))
         self.addAction(new)

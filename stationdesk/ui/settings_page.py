@@ -27,14 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from stationdesk.domain.deadlines import DEADLINE_RULES
+from stationdesk.domain.permissions import Permission
 from stationdesk.errors import UserError
 from stationdesk.services import preferences
 from stationdesk.services.preferences import MAX_DAILY_FOLLOW_UPS
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
+from stationdesk.ui.accounts_tab import AccountsTab
 from stationdesk.ui.bureau_tab import BureauTab
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
+from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.zombie_rules_tab import ZombieRulesTab
 
 # The shared settings this tab edits (the zombie rules have a tab of their own).
@@ -182,7 +185,8 @@ class BusinessRulesTab(QWidget):
 class SettingsPage(QWidget):
     """The main window's 设置 page: 考核标准 and 业务规则 tabs."""
 
-    def __init__(self, db: Database, settings: QSettings, today: date, actor: str) -> None:
+    def __init__(self, db: Database, settings: QSettings, today: date, actor: str,
+                 runner: TaskRunner | None = None) -> None:  # fmt: skip
         super().__init__()
         self._settings = settings
         self.tabs = QTabWidget()
@@ -194,8 +198,21 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.zombie_rules, "僵尸站点规则")
         self.bureau = BureauTab(db, actor)
         self.tabs.addTab(self.bureau, "单位信息")
+        self.accounts: AccountsTab | None = None
+        if rights.why_not(db, actor, Permission.MANAGE_ACCOUNTS) is None:
+            self.accounts = AccountsTab(db, runner or TaskRunner(), actor)
+            self.tabs.addTab(self.accounts, "用户账号")
         self.tabs.setCurrentIndex(int(settings.value(TAB_KEY, 0) or 0))
         layout = QVBoxLayout(self)
+        self.note: QLabel | None = None
+        settings_refused = rights.why_not(db, actor, Permission.MANAGE_SETTINGS)
+        standards_refused = rights.why_not(db, actor, Permission.MANAGE_STANDARDS)
+        if settings_refused or standards_refused:
+            self.note = rights.read_only_note(f"{settings_refused or standards_refused}。这里的设置只能查看。")
+            layout.addWidget(self.note)
+        for tab, refused in ((self.standards, standards_refused), (self.rules, settings_refused),
+                             (self.zombie_rules, settings_refused), (self.bureau, settings_refused)):  # fmt: skip
+            tab.setEnabled(refused is None)
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
@@ -207,6 +224,8 @@ class SettingsPage(QWidget):
             self.zombie_rules.reload()
         if not self.bureau.is_dirty:
             self.bureau.reload()
+        if self.accounts is not None:
+            self.accounts.reload()
 
     @property
     def has_unsaved_changes(self) -> bool:

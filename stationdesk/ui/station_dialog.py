@@ -23,7 +23,7 @@ from stationdesk.errors import UserError
 from stationdesk.services import stations, zombies
 from stationdesk.services.stations import StationConflict, StationDetail, ValidationFailed
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.cases_page import CasesPage
 from stationdesk.ui.conflict_dialog import ConflictDialog
 from stationdesk.ui.consultation_tab import ConsultationTab
@@ -68,6 +68,8 @@ class StationDialog(QDialog):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
         self.banner.linkActivated.connect(lambda link: self.open_station.emit(int(link)))
+        self.read_only = rights.read_only_note("")
+        self.read_only.setVisible(False)
         self.lineage = QLabel()
         self.lineage.setStyleSheet(BANNER_STYLE)
         self.lineage.setVisible(False)
@@ -97,6 +99,7 @@ class StationDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.read_only)
         layout.addWidget(self.banner)
         layout.addWidget(self.lineage)
         layout.addWidget(self.tabs, 1)
@@ -130,6 +133,7 @@ class StationDialog(QDialog):
             self.figures.reload()
             self.fund.reload()
             self.reexams.reload()
+        self._limit_to_rights(rights.why_not_station(self._db, self._actor, station_id))
         self.history.reload()
 
     def _add_activity_tabs(self, station_id: int) -> None:
@@ -158,6 +162,15 @@ class StationDialog(QDialog):
         for changed in (self.cases.case_saved, self.fund.changed, self.consultations.changed):
             changed.connect(lambda *_a: self.history.reload())
         self.tabs.addTab(self.history, "变更记录")
+
+    def _limit_to_rights(self, refused: str | None) -> None:
+        """Another county's station, for a county user (or any, for a reader): shown, not changed."""
+        self.read_only.setText(f"只读：{refused}" if refused else "")
+        self.read_only.setVisible(refused is not None)
+        self.form.setEnabled(refused is None)
+        rights.show_only_if(refused is None, self.save_button, self.status_button, self.check_button)
+        for tab in (self.cases, self.fund, self.consultations):
+            tab.set_writable(refused is None)
 
     def _record_payout(self, _station_id: int, case_id: int) -> None:
         """From a case form's 登记先行赔付…: the fund tab, with its payout dialog on that case."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from stationdesk.domain.dates import parse_user_date
+from stationdesk.domain.permissions import Permission
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import StationStatus, ZombieAction
 from stationdesk.domain.zombie_rules import RuleSetting, ZombieRule, whole_months
@@ -36,7 +37,7 @@ from stationdesk.errors import UserError
 from stationdesk.services import zombies
 from stationdesk.services.zombies import FlaggedStation
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs
+from stationdesk.ui import dialogs, rights
 from stationdesk.ui.exporting import export_to_excel, shown_list_export
 from stationdesk.ui.form_field import ERROR_STYLE
 from stationdesk.ui.list_model import ListColumn, list_table
@@ -120,6 +121,9 @@ class ZombiePage(QWidget):
              "命中规则": evidence_text},
         )  # fmt: skip
         self._build()
+        rights.show_only_if(rights.why_not(db, actor, Permission.DECIDE_ZOMBIES) is None,
+                            *self.decision_buttons.values())  # fmt: skip
+        rights.show_only_if(rights.why_not(db, actor, Permission.EDIT_STATIONS) is None, self.check_button)
 
     def _columns(self) -> list[ListColumn[FlaggedStation]]:
         return [

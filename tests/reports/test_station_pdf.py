@@ -342,3 +342,14 @@ def test_an_empty_batch_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one"):
         write_station_reports([], tmp_path / "batch.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bureau_logo_prints_beside_its_name_and_keeps_one_page(poppler: Any, tmp_path: Path) -> None:
+    from tests.reports.samples import tiny_png
+
+    plain = save(tmp_path, make_report(cases=15, cases_total=81), "plain.pdf")
+    logo = save(tmp_path, replace(make_report(cases=15, cases_total=81), bureau_logo=tiny_png()), "logo.pdf")
+    assert poppler.images(plain) == []
+    assert poppler.images(logo) == [(60, 30)]
+    assert poppler.pages(logo) == 1
+    assert "常州市天宁区市场监督管理局" in poppler.text(logo)

@@ -308,3 +308,12 @@ def test_a_failed_report_leaves_the_old_file_alone(tmp_path: Path) -> None:
         write_table_report_pdf(broken, out)
     assert out.read_bytes() == b"last month"
     assert [p.name for p in tmp_path.iterdir()] == ["汇总.pdf"]
+
+
+def test_the_bureau_logo_heads_a_summary_too(poppler: Poppler, pdf_of: PdfOf) -> None:
+    from dataclasses import replace
+
+    from tests.reports.samples import tiny_png
+
+    assert poppler.images(pdf_of(grouped_report())) == []
+    assert poppler.images(pdf_of(replace(grouped_report(), bureau_logo=tiny_png(80, 40)))) == [(80, 40)]

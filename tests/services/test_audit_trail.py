@@ -122,3 +122,21 @@ def test_an_unknown_action_or_table_shows_its_code(desk: Any) -> None:
     assert (entry.action_label, entry.table_label, entry.summary) == ("purge", "future_table", "what：新版本的记录")
     with desk.db.reading() as s:
         assert s.scalar(select(AuditLog.action).order_by(AuditLog.id.desc())) == "purge"
+
+
+def test_accounts_read_in_words_and_never_show_a_password(desk: Any) -> None:
+    from stationdesk.domain.vocabulary import Role
+    from stationdesk.services import accounts
+    from stationdesk.services.accounts import AccountDraft
+
+    accounts.create_first_administrator(desk.db, AccountDraft("admin", "王局长", Role.ADMIN), "Secret-Pass-2026")
+    user = accounts.create_account(desk.db, AccountDraft("xiaoli", "小李", Role.COUNTY, desk.county_id),
+                                   "Secret-Pass-2026", "admin")  # fmt: skip
+    accounts.update_account(desk.db, user, AccountDraft("xiaoli", "小李", Role.READ_ONLY, desk.county_id), False, "admin")
+    changed, added = _entries(desk, AuditFilter(table="app_user"))[:2]
+    assert (added.action_label, added.table_label) == ("新增", "用户")
+    assert {c.label: c.new for c in added.changes}["所属县区"] == "天宁区"
+    shown = {c.label: (c.old, c.new) for c in changed.changes}
+    assert (shown["角色"], shown["状态"]) == (("县区人员", "只读"), ("启用", "停用"))
+    with desk.db.reading() as s:
+        assert not any("argon2" in str(v) for v in s.scalars(select(AuditLog.new_values)))

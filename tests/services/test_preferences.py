@@ -92,3 +92,14 @@ def test_several_settings_are_saved_all_or_none(db) -> None:  # type: ignore[no-
     assert preferences.get(db, "ranking_size") == 3, "the valid one was not saved alone"
     preferences.put_many(db, {"ranking_size": 5, "daily_follow_ups": 8}, "王芳")
     assert (preferences.get(db, "ranking_size"), preferences.get(db, "daily_follow_ups")) == (5, 8)
+
+
+def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(db: Database) -> None:
+    from stationdesk.domain.logo import encode_logo
+    from stationdesk.errors import UserError
+
+    with pytest.raises(UserError, match="只能是 PNG 或 JPG"):
+        preferences.put(db, "bureau_logo", encode_logo(b"GIF89a..."), "王芳")
+    with pytest.raises(UserError, match="不能超过 300 KB"):
+        preferences.put(db, "bureau_logo", encode_logo(b"\x89PNG\r\n\x1a\n" + bytes(400_000)), "王芳")
+    assert preferences.get(db, "bureau_logo") == ""

@@ -36,6 +36,7 @@ from stationdesk.services import cases, reexam, standards, stations
 from stationdesk.services.reexam import ScoreEntry
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.models import AuditLog, Reexamination, ReexamRound
+from tests.conftest import ADMIN, account
 
 TODAY = date(2026, 11, 24)
 CLERK = "李明"
@@ -405,13 +406,15 @@ def test_a_round_closes_only_when_every_station_is_decided(town: Town, started: 
 def test_only_an_administrator_may_reopen_and_must_say_why(town: Town, started: reexam.RoundInfo) -> None:
     reexam.confirm_proposals(town.db, [r.id for r in reexam.round_rows(town.db, started.id)], CHIEF, TODAY)
     reexam.close_round(town.db, started.id, CHIEF)
-    with pytest.raises(UserError, match="只有管理员"):
-        reexam.reopen_round(town.db, started.id, CHIEF, is_admin=False, reason="补录")
+    account(town.db, ADMIN, "admin")
+    account(town.db, CHIEF, "city")
+    with pytest.raises(UserError, match="没有权限重新开启已结束的复核"):
+        reexam.reopen_round(town.db, started.id, CHIEF, reason="补录")
     with pytest.raises(ValidationFailed, match="理由"):
-        reexam.reopen_round(town.db, started.id, "管理员", is_admin=True, reason=" ")
+        reexam.reopen_round(town.db, started.id, "管理员", reason=" ")
     assert reexam.round_of_year(town.db, 2026).closed
 
-    reopened = reexam.reopen_round(town.db, started.id, "管理员", is_admin=True, reason="兰陵景区站补录12月案件")
+    reopened = reexam.reopen_round(town.db, started.id, "管理员", reason="兰陵景区站补录12月案件")
     assert not reopened.closed
     with town.db.reading() as s:
         entry = s.scalars(select(AuditLog).where(AuditLog.action == "reopen")).one()
@@ -419,7 +422,7 @@ def test_only_an_administrator_may_reopen_and_must_say_why(town: Town, started: 
         assert (entry.old_values, entry.new_values) == ({"closed": True}, {"closed": False, "reason": "兰陵景区站补录12月案件"})
     assert audit_actions(town, "reexam_round") == ["start", "close", "reopen"]
     with pytest.raises(UserError, match="尚未结束"):
-        reexam.reopen_round(town.db, started.id, "管理员", is_admin=True, reason="again")
+        reexam.reopen_round(town.db, started.id, "管理员", reason="again")
 
 
 def test_station_rounds_keep_each_year_with_its_decision(town: Town, started: reexam.RoundInfo) -> None:

@@ -137,3 +137,17 @@ def test_cancel_while_checking(desk: Desk) -> None:
 
     with pytest.raises(UserError, match="已取消"):
         plan_station_import(desk.db, [row(n) for n in range(2, 10)], TODAY, should_cancel=lambda: True)
+
+
+def test_a_county_user_imports_only_their_own_county_and_the_refusal_names_the_line(desk: Desk) -> None:
+    from stationdesk.services.access import PermissionDenied
+    from tests.conftest import ADMIN, account
+
+    account(desk.db, ADMIN, "admin")
+    account(desk.db, "天宁小李", "county", desk.county_id)
+    mixed = plan_station_import(desk.db, [row(2), row(3), row(4, county="钟楼区")], TODAY)
+    with pytest.raises(PermissionDenied, match="第 4 行：县区人员只能修改本县区"):
+        apply_station_import(desk.db, mixed, "天宁小李", TODAY)
+    assert desk.count(Station) == 0
+    own = plan_station_import(desk.db, [row(2), row(3)], TODAY)
+    assert apply_station_import(desk.db, own, "天宁小李", TODAY).created == 2

@@ -20,7 +20,7 @@ def _settings(path: Path) -> Settings:
 
 
 def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     page = desk.window.register_page
@@ -41,7 +41,7 @@ def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_p
 
 
 def test_the_bundled_chinese_font_is_what_renders(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     assert QFontInfo(desk.window.font()).family().startswith("WenQuanYi Micro Hei")
@@ -50,7 +50,7 @@ def test_the_bundled_chinese_font_is_what_renders(qtbot, runner, demo_db_path) -
 def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda _p, title, _t, **_k: asked.append(title) or True)
-    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True)
+    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     qtbot.waitUntil(lambda: bool(asked), timeout=3000)
@@ -62,7 +62,7 @@ def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_path
 
 def test_declining_the_sample_leaves_the_database_empty(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
-    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True)
+    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     qtbot.wait(50)
@@ -77,7 +77,7 @@ def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # t
     bogus.write_bytes(b"not a database" * 200)
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "warn", lambda _p, _title, text: shown.append(text))
-    desk = StationDeskApp(_settings(bogus), runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(_settings(bogus), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     assert shown and "损坏" in shown[0]
@@ -87,18 +87,18 @@ def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # t
 
 def test_window_size_is_remembered(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
     settings = _settings(demo_db_path)
-    desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     desk.window.resize(720, 520)  # within the offscreen screen (800×600)
     desk.window.close()
-    again = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
+    again = StationDeskApp(settings, runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(again.window)
     assert (again.window.width(), again.window.height()) == (720, 520)
 
 
 def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window
@@ -124,7 +124,7 @@ def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, m
 
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda _p, title, *_a, **_k: asked.append(title) or False)
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window

@@ -169,7 +169,7 @@ def test_the_main_window_offers_the_audit_page_and_it_loads_when_first_shown(qtb
     from stationdesk.ui.main_window import SECTIONS
 
     settings = Settings(database_url=sqlite_url(demo_db_path), data_dir=demo_db_path.parent / "userdata")
-    desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False)
+    desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window
