@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from stationdesk.services.audit import verify_audit_chain
 from stationdesk.store.database import Database
 from stationdesk.store.migrate import current_revision, head_revision
 from stationdesk.store.models import Base
@@ -43,6 +44,8 @@ class CheckReport:
     schema_version: str | None
     schema_head: str
     counts: dict[str, int] = field(default_factory=dict)
+    audit_chain: str = "ok"
+    """"ok", or where the 操作日志's hash chain breaks (a row changed outside the app)."""
 
     @property
     def ok(self) -> bool:
@@ -50,11 +53,20 @@ class CheckReport:
             self.integrity == "ok"
             and self.foreign_key_problems == 0
             and self.schema_version == self.schema_head
+            and self.audit_chain == "ok"
         )
 
 
+def _audit_chain(db: Database) -> str:
+    broken = verify_audit_chain(db)
+    if broken is None:
+        return "ok"
+    return f"第 {broken.position} 条（{broken.at:%Y-%m-%d %H:%M}，{broken.username}）与前后记录对不上，可能在本程序之外被改动"
+
+
 def check_database(db: Database, location: str) -> CheckReport:
-    """Full integrity check (SQLite), foreign keys, schema version and row counts."""
+    """Full integrity check (SQLite), foreign keys, schema version, row counts, and the audit
+    trail's hash chain."""
     sqlite_version = journal = ""
     integrity = "ok"
     fk_problems = 0
@@ -78,5 +90,6 @@ def check_database(db: Database, location: str) -> CheckReport:
         foreign_key_problems=fk_problems,
         schema_version=current_revision(db.engine),
         schema_head=head_revision(db.engine),
+        audit_chain=_audit_chain(db),
         counts=counts,
     )
