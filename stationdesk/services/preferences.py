@@ -35,7 +35,14 @@ DEFAULTS: dict[str, Any] = {
     "bureau_name": "",
     # 单位信息: who prints the reports (填报人) and the office phone, in summaries' footers.
     "report_contact": "",
+    # 备份与恢复 (SQLite): how many automatic and manual backups are kept (services.backups.KEEP
+    # is this default) and the folder they go to ("" = "backups" beside the database file).
+    "backup_keep": 30,
+    "backup_folder": "",
 }
+
+# The most backups the retention setting may keep (a year of dailies).
+MAX_BACKUP_KEEP = 366
 
 # The longest bureau name a report header holds on one line of A4.
 MAX_BUREAU_NAME = 40
@@ -72,6 +79,12 @@ def _check_value(key: str, value: Any) -> None:
         raise UserError("僵尸站点规则的设置格式不对")
     if key in ("bureau_name", "report_contact") and (not isinstance(value, str) or len(value.strip()) > MAX_BUREAU_NAME):
         raise UserError(f"单位名称和填报人每项不超过 {MAX_BUREAU_NAME} 个字")
+    if key == "backup_keep" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BACKUP_KEEP
+    ):
+        raise UserError(f"保留备份份数应为 1 至 {MAX_BACKUP_KEEP} 之间的整数，不能是“{value}”")
+    if key == "backup_folder" and not isinstance(value, str):
+        raise UserError("备份文件夹的设置格式不对")
     if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
         raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 
