@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from stationdesk.config import default_actor
+from stationdesk.config import default_actor, sqlite_url
 from stationdesk.errors import EnvironmentProblem, UserError
 from stationdesk.services import preferences
 from stationdesk.services.opening import database_file
 from stationdesk.store import instance_lock
-from stationdesk.store.database import Database, sqlite_module
+from stationdesk.store.database import Database, make_engine, sqlite_module
 from stationdesk.store.migrate import backup_name, backup_sqlite
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,21 @@ def backup_folder(db: Database) -> Path:
         return default_folder(database)
     folder = Path(chosen).expanduser()
     return folder if folder.is_absolute() else database.parent / folder
+
+
+def folder_for_file(database: Path) -> Path:
+    """The backup folder of a database file that may not open (damaged): its setting when it can
+    still be read, else "backups" beside it."""
+    try:
+        db = Database(make_engine(sqlite_url(database), read_only=True), read_only=True)
+    except SQLAlchemyError:
+        return default_folder(database)
+    try:
+        return backup_folder(db)
+    except ValueError:  # a damaged setting's JSON
+        return default_folder(database)
+    finally:
+        db.dispose()
 
 
 def retention(db: Database) -> int:

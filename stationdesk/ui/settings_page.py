@@ -1,5 +1,5 @@
 """设置: the standards a re-examination judges by (考核标准), the shared business rules (业务规则),
-the zombie rules and the bureau's name for reports (单位信息).
+the zombie rules, the bureau's name for reports (单位信息) and 备份与恢复.
 
 Both live in the database, not in this PC's QSettings, because every PC on the database must
 compute the same due dates, rates and rankings; QSettings only remembers which tab was open.
@@ -32,9 +32,11 @@ from stationdesk.services import preferences
 from stationdesk.services.preferences import MAX_DAILY_FOLLOW_UPS
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.backup_tab import BackupTab
 from stationdesk.ui.bureau_tab import BureauTab
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
+from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.zombie_rules_tab import ZombieRulesTab
 
 # The shared settings this tab edits (the zombie rules have a tab of their own).
@@ -180,9 +182,11 @@ class BusinessRulesTab(QWidget):
 
 
 class SettingsPage(QWidget):
-    """The main window's 设置 page: 考核标准 and 业务规则 tabs."""
+    """The main window's 设置 page: 考核标准, 业务规则, 僵尸站点规则, 单位信息, 备份与恢复."""
 
-    def __init__(self, db: Database, settings: QSettings, today: date, actor: str) -> None:
+    def __init__(
+        self, db: Database, settings: QSettings, today: date, actor: str, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__()
         self._settings = settings
         self.tabs = QTabWidget()
@@ -194,6 +198,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.zombie_rules, "僵尸站点规则")
         self.bureau = BureauTab(db, actor)
         self.tabs.addTab(self.bureau, "单位信息")
+        self.backups = BackupTab(db, runner or TaskRunner(), actor)
+        self.tabs.addTab(self.backups, "备份与恢复")
         self.tabs.setCurrentIndex(int(settings.value(TAB_KEY, 0) or 0))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -207,10 +213,14 @@ class SettingsPage(QWidget):
             self.zombie_rules.reload()
         if not self.bureau.is_dirty:
             self.bureau.reload()
+        if self.backups.is_dirty:
+            self.backups.refresh()
+        else:
+            self.backups.reload()
 
     @property
     def has_unsaved_changes(self) -> bool:
-        return any(tab.is_dirty for tab in (self.standards, self.rules, self.zombie_rules, self.bureau))
+        return any(tab.is_dirty for tab in (self.standards, self.rules, self.zombie_rules, self.bureau, self.backups))
 
     def save_state(self) -> None:
         self._settings.setValue(TAB_KEY, self.tabs.currentIndex())
