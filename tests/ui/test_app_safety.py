@@ -200,3 +200,16 @@ def test_a_network_drive_is_warned_about_once_until_dismissed(qtbot, runner, db_
     qtbot.wait(50)
     assert len([a for a in asked if a["kind"] == "warn_once"]) == 1
     again.close_database()
+
+
+def test_every_page_opens_read_only_without_writing(qtbot, runner, demo_db_path, asked) -> None:  # type: ignore[no-untyped-def]
+    held = instance_lock.acquire(demo_db_path, "张三")
+    try:
+        desk = _start(qtbot, runner, demo_db_path)
+        assert desk.opened is not None and desk.opened.read_only
+        for row in range(desk.window.nav.count()):
+            desk.window.nav.setCurrentRow(row)
+        assert [a["title"] for a in asked] == ["数据库正在使用"], "no page tried to write"
+        desk.close_database()
+    finally:
+        held.release()
