@@ -176,7 +176,7 @@ def test_restore_from_settings_replaces_the_open_database_and_reopens_it(  # typ
 
 def test_a_damaged_backup_is_refused_and_the_open_database_stays(qtbot, runner, work_copy, asked) -> None:  # type: ignore[no-untyped-def]
     desk = _start(qtbot, runner, work_copy)
-    (backup,) = backups.backups(backups.default_folder(work_copy), work_copy)
+    backup = backups.backups(backups.default_folder(work_copy), work_copy)[0]
     _corrupt(backup.path)
     before = work_copy.read_bytes()
     desk.restore_backup(backup)
