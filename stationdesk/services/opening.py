@@ -54,6 +54,14 @@ def _quick_check(db: Database) -> None:
         raise DatabaseDamaged("数据库文件已损坏，为保护数据未做任何修改", hint="请从备份恢复")
 
 
+def _quick_check_read_only(url: str) -> None:
+    probe = Database(make_engine(url, read_only=True), read_only=True)
+    try:
+        _quick_check(probe)
+    finally:
+        probe.dispose()
+
+
 def _take_lock(path: Path) -> InstanceLock | None:
     """The file's instance lock, or DatabaseInUse naming who holds it. A folder where no lock file
     can be made (read-only media) is opened without one: SQLite cannot write its journal there
@@ -97,8 +105,12 @@ def open_database(settings: Settings, *, check_integrity: bool = True, read_only
         lock = _take_lock(path)
     db: Database | None = None
     try:
+        if check_integrity and path is not None and path.is_file() and not read_only:
+            # Checked on a read-only connection first: a damaged file is never written to, not
+            # even by the journal mode a writable connection sets.
+            _quick_check_read_only(settings.database_url)
         db = Database(make_engine(settings.database_url, read_only=read_only), read_only=read_only, lock=lock)
-        if check_integrity:
+        if check_integrity and (read_only or path is None):
             _quick_check(db)
         migration = _current_schema(db) if read_only else _migrate(db, settings)
         if not read_only:

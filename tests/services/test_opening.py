@@ -131,6 +131,21 @@ def test_a_corrupted_file_is_detected_at_open_and_not_touched(demo_db_path: Path
         open_database(_settings(damaged))  # refused again, for the same reason: not "in use"
 
 
+def test_a_damaged_file_in_rollback_journal_mode_is_not_switched_to_wal(demo_db_path: Path) -> None:
+    """A writable connection sets the journal mode (a header write): the check comes first."""
+    from stationdesk.store.database import sqlite_module
+
+    connection = sqlite_module().connect(str(demo_db_path))
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    _corrupt_copy(demo_db_path, demo_db_path)
+    before = _digest(demo_db_path)
+    with pytest.raises(DatabaseDamaged):
+        open_database(_settings(demo_db_path))
+    assert _digest(demo_db_path) == before
+    assert not Path(f"{demo_db_path}-wal").exists()
+
+
 def test_restore_from_a_backup_then_the_file_opens(demo_db_path: Path, tmp_path: Path) -> None:
     target = tmp_path / "work" / "stationdesk.sqlite"
     target.parent.mkdir()
