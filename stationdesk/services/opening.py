@@ -54,10 +54,12 @@ def _quick_check(db: Database) -> None:
         raise DatabaseDamaged("数据库文件已损坏，为保护数据未做任何修改", hint="请从备份恢复")
 
 
-def _quick_check_read_only(url: str) -> None:
+def _probe_read_only(url: str, check_integrity: bool) -> None:
     probe = Database(make_engine(url, read_only=True), read_only=True)
     try:
-        _quick_check(probe)
+        if check_integrity:
+            _quick_check(probe)
+        refuse_unknown_revision(probe.engine, current_revision(probe.engine))
     finally:
         probe.dispose()
 
@@ -105,10 +107,10 @@ def open_database(settings: Settings, *, check_integrity: bool = True, read_only
         lock = _take_lock(path)
     db: Database | None = None
     try:
-        if check_integrity and path is not None and path.is_file() and not read_only:
-            # Checked on a read-only connection first: a damaged file is never written to, not
-            # even by the journal mode a writable connection sets.
-            _quick_check_read_only(settings.database_url)
+        if path is not None and path.is_file() and not read_only:
+            # Checked on a read-only connection first: a damaged file or a newer app's is never
+            # written to, not even by the journal mode a writable connection sets.
+            _probe_read_only(settings.database_url, check_integrity)
         db = Database(make_engine(settings.database_url, read_only=read_only), read_only=read_only, lock=lock)
         if check_integrity and (read_only or path is None):
             _quick_check(db)

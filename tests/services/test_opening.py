@@ -172,8 +172,14 @@ def _stamp(path: Path, revision: str) -> None:
     engine.dispose()
 
 
-def test_a_database_from_a_newer_app_is_refused_and_left_unchanged(db_path: Path) -> None:
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_database_from_a_newer_app_is_refused_and_left_unchanged(db_path: Path, journal: str) -> None:
+    from stationdesk.store.database import sqlite_module
+
     _stamp(db_path, "20991231_9999")
+    connection = sqlite_module().connect(str(db_path))
+    connection.execute(f"PRAGMA journal_mode={journal}")
+    connection.close()
     before = _digest(db_path)
     message = "此数据库由更新版本的维权站点管理台创建（版本 20991231_9999），请升级本程序后再打开"
     with pytest.raises(UserError, match=message.replace("（", r"\（").replace("）", r"\）")):
