@@ -35,9 +35,9 @@ from report import Timer, print_table  # noqa: E402
 
 def _open(path: Path) -> Any:
     from stationdesk.config import Settings, sqlite_url
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_for_reading
 
-    return open_database(Settings(database_url=sqlite_url(path), data_dir=path.parent / "userdata")).db
+    return open_for_reading(Settings(database_url=sqlite_url(path), data_dir=path.parent / "userdata")).db
 
 
 def _busiest(db: Any, year: int) -> tuple[int, str]:
@@ -65,10 +65,10 @@ from datetime import date
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from stationdesk.config import Settings, sqlite_url
-from stationdesk.services.opening import open_database
+from stationdesk.services.opening import open_for_reading
 from stationdesk.services.station_reports import ReportScope, report_station_ids
 from stationdesk.reports.batch import write_batch_pdf
-db = open_database(Settings(database_url=sqlite_url(Path({str(db_path)!r})),
+db = open_for_reading(Settings(database_url=sqlite_url(Path({str(db_path)!r})),
                             data_dir=Path({str(db_path.parent / "userdata")!r}))).db
 ids = report_station_ids(db, ReportScope())[:{count}]
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -92,8 +92,8 @@ from datetime import date
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
 from stationdesk.config import Settings, sqlite_url
-from stationdesk.services.opening import open_database
-db = open_database(Settings(database_url=sqlite_url(Path({str(db_path)!r})),
+from stationdesk.services.opening import open_for_reading
+db = open_for_reading(Settings(database_url=sqlite_url(Path({str(db_path)!r})),
                             data_dir=Path({str(db_path.parent / "userdata")!r}))).db
 start = time.perf_counter()
 from stationdesk.reports.station_pdf import station_report_pdf

@@ -57,6 +57,8 @@ class Settings:
 
     @property
     def backup_dir(self) -> Path:
+        """The default backup folder; a database's 备份与恢复 setting may name another, so code
+        with the database open asks services.backups.backup_folder."""
         path = self.sqlite_path
         return (path.parent if path else self.data_dir) / "backups"
 

@@ -46,9 +46,26 @@ class EnvironmentProblem(UserError):
     """The machine, not the data or the code: disk full, file locked, read-only, server down."""
 
 
+class DatabaseDamaged(EnvironmentProblem):
+    """The database file fails its check or is not a database: never written to; restore offered."""
+
+
+READ_ONLY_MARK = "stationdesk: database opened read-only"
+"""Added (as an exception note) to driver errors from a database the app opened read-only."""
+
+
+def read_only_problem() -> EnvironmentProblem:
+    return EnvironmentProblem(
+        "数据库以只读方式打开，不能保存修改",
+        hint="只读时可以查看、打印和导出；要修改，请待占用数据库的程序关闭后重新打开本程序",
+    )
+
+
 def classify_database_error(exc: BaseException) -> UserError | None:
     """Sort a driver error into an environment problem the user can act on, or None (a bug)."""
     text = str(exc).lower()
+    if READ_ONLY_MARK in getattr(exc, "__notes__", ()):
+        return read_only_problem()
     if "database or disk is full" in text or "no space left" in text:
         return EnvironmentProblem("磁盘空间已满，数据未保存", hint="请清理磁盘空间后重试")
     if "database is locked" in text or "database table is locked" in text:
@@ -60,7 +77,7 @@ def classify_database_error(exc: BaseException) -> UserError | None:
     if "unable to open database" in text:
         return EnvironmentProblem("无法打开数据库文件", hint="请检查文件位置是否存在、是否有访问权限")
     if "file is not a database" in text or "malformed" in text:
-        return EnvironmentProblem("数据库文件已损坏或不是本软件的数据库", hint="请从备份恢复")
+        return DatabaseDamaged("数据库文件已损坏或不是本软件的数据库", hint="请从备份恢复")
     if "could not connect" in text or "connection refused" in text or "timeout expired" in text:
         return EnvironmentProblem("无法连接数据库服务器", hint="请检查网络和服务器地址")
     return None

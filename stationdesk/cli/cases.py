@@ -314,10 +314,11 @@ def _cmd_indicators(args: argparse.Namespace, db: Any, today: date) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_database, open_for_reading
 
     today = _today()
-    db = open_database(settings).db
+    writes = args.command == "cases" and args.cases_command == "add"
+    db = (open_database if writes else open_for_reading)(settings).db
     if args.command == "indicators":
         handler = _cmd_indicators
     else:

@@ -60,9 +60,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from stationdesk.services.checking import COUNTED_TABLES, check_database
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_for_reading
 
-    opened = open_database(settings)
+    opened = open_for_reading(settings)
     report = check_database(opened.db, settings.display_location())
     lines = [
         f"数据库：{report.location}",

@@ -131,10 +131,10 @@ def _cmd_summary(args: argparse.Namespace, db: Any, today: date) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_for_reading
 
     today = _today()
-    db = open_database(settings, check_integrity=False).db  # reports only read
+    db = open_for_reading(settings, check_integrity=False).db  # reports only read
     handler = {"station": _cmd_station, "batch": _cmd_batch, "summary": _cmd_summary}[args.report_kind]
     try:
         return handler(args, db, today)

@@ -165,8 +165,8 @@ def _cmd_set_status(args: argparse.Namespace, db: Any) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_database, open_for_reading
 
-    db = open_database(settings).db
+    db = (open_database if args.stations_command == "set-status" else open_for_reading)(settings).db
     handler = {"list": _cmd_list, "show": _cmd_show, "set-status": _cmd_set_status}[args.stations_command]
     return handler(args, db)

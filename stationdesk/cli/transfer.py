@@ -126,12 +126,12 @@ def _cmd_export(args: argparse.Namespace, db: Any, today: date) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_database, open_for_reading
 
     today = _today()
     if args.command == "import":
         return _cmd_import(args, open_database(settings).db, today)
     try:
-        return _cmd_export(args, open_database(settings, check_integrity=False).db, today)
+        return _cmd_export(args, open_for_reading(settings, check_integrity=False).db, today)
     except OSError as exc:
         raise UserError(f"无法写入“{args.output}”：{exc.strerror or exc}") from exc

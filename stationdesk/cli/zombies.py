@@ -203,9 +203,9 @@ def _cmd_decide(args: argparse.Namespace, db: Any, today: date) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from stationdesk.services.opening import open_database
+    from stationdesk.services.opening import open_database, open_for_reading
 
     today = _today()
-    db = open_database(settings).db
+    db = (open_database if args.command == "zombie-decide" else open_for_reading)(settings).db
     handler = {"zombie-scan": _cmd_scan, "zombie-decide": _cmd_decide}[args.command]
     return handler(args, db, today)

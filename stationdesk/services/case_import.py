@@ -20,7 +20,7 @@ from stationdesk.domain.import_columns import CASE_FIELDS, cell_amount_fen, cell
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import CaseChannel, CaseHandling, CaseOutcome, Labelled
 from stationdesk.errors import UserError
-from stationdesk.services import access, audit, cases
+from stationdesk.services import access, audit, backups, cases
 from stationdesk.services.station_import import NEW, REJECTED, UNCHANGED, ImportPlan, ImportRow, PlannedRow
 from stationdesk.store.database import Database
 from stationdesk.store.models import GoodsCategory, MediationCase, Station
@@ -142,7 +142,10 @@ def _safe_date(value: object) -> date | None:
 
 
 def apply_case_import(db: Database, plan: ImportPlan, actor: str, today: date) -> list[str]:
-    """Write the plan's new cases in one transaction (all or none); returns their case numbers."""
+    """Write the plan's new cases in one transaction (all or none); returns their case numbers.
+    A SQLite database is backed up first ("before-import")."""
+    if plan.writable:
+        backups.backup_before(db, "before-import")
     numbers: list[str] = []
     with db.writing() as session:
         counties = access.station_counties(session, [row.draft.station_id for row in plan.writable if row.draft])

@@ -40,7 +40,14 @@ DEFAULTS: dict[str, Any] = {
     "report_contact": "",
     # 单位信息: the bureau's logo (PNG/JPEG as base64, domain.logo), beside its name on reports.
     "bureau_logo": "",
+    # 备份与恢复 (SQLite): how many automatic and manual backups are kept (services.backups.KEEP
+    # is this default) and the folder they go to ("" = "backups" beside the database file).
+    "backup_keep": 30,
+    "backup_folder": "",
 }
+
+# The most backups the retention setting may keep (a year of dailies).
+MAX_BACKUP_KEEP = 366
 
 # The longest bureau name a report header holds on one line of A4.
 MAX_BUREAU_NAME = 40
@@ -80,6 +87,12 @@ def _check_value(key: str, value: Any) -> None:
     if key == "bureau_logo" and (not isinstance(value, str) or (value and not decode_logo(value))):
         data = base64.b64decode(value, validate=False) if isinstance(value, str) else b""
         raise UserError(logo_problem(data) or "单位标志图片无法读取")
+    if key == "backup_keep" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BACKUP_KEEP
+    ):
+        raise UserError(f"保留备份份数应为 1 至 {MAX_BACKUP_KEEP} 之间的整数，不能是“{value}”")
+    if key == "backup_folder" and not isinstance(value, str):
+        raise UserError("备份文件夹的设置格式不对")
     if key == "ranking_size" and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50):
         raise UserError(f"红黑榜人数应为 1 至 50 之间的整数，不能是“{value}”")
 

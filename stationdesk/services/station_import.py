@@ -31,7 +31,7 @@ from stationdesk.domain.station_rules import (
 from stationdesk.domain.text import match_key
 from stationdesk.domain.vocabulary import Labelled, StationForm, StationLevel
 from stationdesk.errors import ConflictError, UserError, ValidationFailed
-from stationdesk.services import access, audit, stations
+from stationdesk.services import access, audit, backups, stations
 from stationdesk.services.nogc import collector_paused
 from stationdesk.store.database import Database
 from stationdesk.store.models import Category, County, Office, Street
@@ -324,7 +324,11 @@ def apply_station_import(db: Database, plan: ImportPlan, actor: str, today: date
     which others may have changed since, are checked again. Updated rows go through the same
     service the form uses. A station changed by someone else since the preview refuses the whole
     import (preview again), so nobody's edit is lost.
+
+    A SQLite database is backed up first ("before-import"), so a whole import can be undone.
     """
+    if plan.writable:
+        backups.backup_before(db, "before-import")
     with collector_paused():
         return _apply(db, plan, actor, today)
 

@@ -10,7 +10,6 @@ instead of failing at commit.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,14 +18,16 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from stationdesk.errors import READ_ONLY_MARK, read_only_problem
+from stationdesk.store.instance_lock import InstanceLock
+from stationdesk.store.locations import location_kind
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 WAL_SAFE_VERSION = (3, 51, 3)
 WAL_SAFE_BACKPORTS = ((3, 44, 6), (3, 50, 7))
-_SHARED_FOLDER_MARKERS = re.compile(
-    r"onedrive|dropbox|坚果云|nutstore|百度网盘|baidunetdisk|google drive", re.I
-)
+_READ_ONLY_QUERY = "?mode=ro&uri=true"
 
 
 def sqlite_module() -> Any:
@@ -46,21 +47,19 @@ def wal_is_safe(version: tuple[int, ...]) -> bool:
 
 
 def is_shared_location(path: Path) -> bool:
-    """UNC paths, mapped network drives we can see, and sync folders: no WAL there."""
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return True
-    return bool(_SHARED_FOLDER_MARKERS.search(text))
+    """UNC paths, network drives and sync folders (store.locations): no WAL there."""
+    return location_kind(path) is not None
 
 
-def _install_sqlite_hooks(engine: Engine, journal_mode: str) -> None:
+def _install_sqlite_hooks(engine: Engine, journal_mode: str | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute(f"PRAGMA journal_mode={journal_mode}")
+        if journal_mode is not None:  # a read-only connection keeps the file's own mode
+            cur.execute(f"PRAGMA journal_mode={journal_mode}")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
@@ -76,31 +75,55 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         return create_engine(url, pool_pre_ping=True, future=True)
     module = sqlite_module()
     path_text = url.split(":///", 1)[-1]
+    prefix = next((p for p in ("file:", "file%3A") if path_text.startswith(p)), None)
+    if prefix is not None and path_text.endswith(_READ_ONLY_QUERY):
+        # A read-only engine's own URL handed on (report workers open what their parent opened;
+        # SQLAlchemy renders the colon as %3A).
+        path_text, read_only = path_text.removeprefix(prefix).removesuffix(_READ_ONLY_QUERY), True
     version = tuple(int(p) for p in module.sqlite_version.split("."))
     shared = bool(path_text) and is_shared_location(Path(path_text))
     journal = "WAL" if wal_is_safe(version) and not shared and path_text not in ("", ":memory:") else "DELETE"
     connect_args: dict[str, Any] = {"check_same_thread": False}
     if read_only and path_text:
-        url = f"sqlite:///file:{Path(path_text).as_posix()}?mode=ro&uri=true"
+        url = f"sqlite:///file:{Path(path_text).as_posix()}{_READ_ONLY_QUERY}"
         connect_args["uri"] = True
-        journal = "DELETE"
     engine = create_engine(url, module=module, connect_args=connect_args)
-    _install_sqlite_hooks(engine, journal)
+    _install_sqlite_hooks(engine, None if read_only else journal)
+    if read_only:
+        _mark_read_only_errors(engine)
     log.info(
         "SQLite %s, journal %s (%s) for %s",
         module.sqlite_version,
-        journal,
+        "as the file has it (read-only)" if read_only else journal,
         "shared location" if shared else "local",
         path_text,
     )
     return engine
 
 
-class Database:
-    """An engine and its session factories: one for reads, one whose transactions write."""
+def _mark_read_only_errors(engine: Engine) -> None:
+    """A write refused because we opened the file read-only says so (errors.classify_database_error
+    reads the mark), not "the file is read-only, check its permissions"."""
 
-    def __init__(self, engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        original = context.original_exception
+        if "readonly" in str(original).lower() and READ_ONLY_MARK not in getattr(original, "__notes__", ()):
+            original.add_note(READ_ONLY_MARK)
+
+
+class Database:
+    """An engine and its session factories: one for reads, one whose transactions write.
+
+    `read_only`: opened without the right to write (another program holds the file); `writing()`
+    then refuses at once with the message users see. `lock`: the instance lock held while this
+    database is open for writing (store.instance_lock), released by `dispose()`.
+    """
+
+    def __init__(self, engine: Engine, *, read_only: bool = False, lock: InstanceLock | None = None) -> None:
         self.engine = engine
+        self.read_only = read_only
+        self.lock = lock
         self._read = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(sqlite_immediate=True) if self.is_sqlite else engine
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -118,8 +141,13 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A unit of work: commits if the block finishes, rolls back if it raises."""
+        if self.read_only:
+            raise read_only_problem()
         with self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
+        """Close every connection and let the next opener in."""
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()

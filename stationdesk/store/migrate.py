@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 
 from stationdesk.config import MIGRATIONS
+from stationdesk.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,27 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config(engine)).walk_revisions()}
+
+
+def refuse_unknown_revision(engine: Engine, revision: str | None) -> None:
+    """A schema version this app does not know was written by a newer app: refuse the file before
+    anything is written to it (migrating "down" to what we know would destroy the newer data)."""
+    if revision is not None and revision not in known_revisions(engine):
+        raise UserError(
+            f"此数据库由更新版本的维权站点管理台创建（版本 {revision}），请升级本程序后再打开",
+            hint="数据库未做任何修改",
+        )
+
+
+def backup_name(database: str | Path, taken: datetime, reason: str) -> str:
+    """"<database stem>-<YYYYmmdd-HHMMSS>-<reason>.sqlite": services.backups lists them by it."""
+    return f"{Path(database).stem}-{taken:%Y%m%d-%H%M%S}-{reason}.sqlite"
+
+
 def _has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
@@ -90,10 +112,11 @@ def upgrade_to_head(engine: Engine, backup_dir: Path | None = None) -> Migration
     head = head_revision(engine)
     if before == head:
         return MigrationResult(before, head, None)
+    refuse_unknown_revision(engine, before)
     backup = None
     if engine.dialect.name == "sqlite" and backup_dir is not None and _has_tables(engine):
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = backup_sqlite(engine, backup_dir / f"before-upgrade-{before or 'none'}-{stamp}.sqlite")
+        name = backup_name(engine.url.database or "stationdesk", datetime.now(), "before-upgrade")
+        backup = backup_sqlite(engine, backup_dir / name)
         log.info("backed up database to %s before migrating", backup)
     config = _alembic_config(engine)
     with engine.begin() as conn:

@@ -3,6 +3,10 @@
 Start-up order is chosen for speed: the window shows first (Qt only), then the database is
 opened and migrated on a worker thread (that is where SQLAlchemy and Alembic get imported),
 then the register is attached and filled.
+
+What can go wrong at opening has its way out here: a file another program holds is offered
+read-only (ui.app_safety), a damaged file the restore dialog, a file on a network drive a warning
+recommending PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from stationdesk.config import RESOURCES, Settings, default_actor, resolve_setti
 from stationdesk.domain.permissions import local_admin_name
 from stationdesk.logsetup import install_excepthook, setup_logging
 from stationdesk.ui import dialogs
+from stationdesk.ui.app_safety import SafetyMixin
 from stationdesk.ui.fonts import install_app_font
 from stationdesk.ui.main_window import MainWindow
 from stationdesk.ui.tasks import TaskContext, TaskRunner
@@ -38,7 +43,7 @@ def ui_settings(settings: Settings) -> QSettings:
     return QSettings(str(settings.data_dir / "window.ini"), QSettings.Format.IniFormat)
 
 
-class StationDeskApp:
+class StationDeskApp(SafetyMixin):
     """Owns the pieces of a running app; `start()` shows the window and opens the database."""
 
     def __init__(
@@ -53,7 +58,9 @@ class StationDeskApp:
         self.opened: OpenedDatabase | None = None
         self.actor = actor
         self.sign_in_dialog: QDialog | None = None
-        self.window = MainWindow(ui_settings(settings), runner, settings.display_location(), self.today, actor or "")
+        self.qsettings = ui_settings(settings)
+        self.window = MainWindow(self.qsettings, runner, settings.display_location(), self.today, actor or "")
+        self._warned_locations: set[str] = set()
 
     def start(self) -> None:
         self.window.show()
@@ -102,7 +109,14 @@ class StationDeskApp:
         self._attach(opened)
 
     def _attach(self, opened: OpenedDatabase) -> None:
+        self.show_read_only(opened.read_only)
         self.window.attach_database(opened)
+        if self.window.settings_page is not None:
+            self.window.settings_page.backups.restore_requested.connect(self.restore_backup)
+        if opened.location is not None:
+            QTimer.singleShot(0, lambda: self.warn_location(opened))
+        if opened.read_only:
+            return
         if opened.station_count == 0 and self.offer_sample:
             QTimer.singleShot(0, self._offer_sample_data)
         elif opened.station_count:
@@ -113,17 +127,18 @@ class StationDeskApp:
         work goes on: a missing backup must not keep anyone from their records."""
         from stationdesk.services.backups import daily_backup
 
-        folder, today = self.settings.backup_dir, self.today
+        today = self.today
 
         def failed(exc: BaseException) -> None:
             log.warning("daily backup failed", exc_info=exc)
             self.window.statusBar().showMessage(f"今日自动备份未完成：{exc}", 15_000)
 
-        self.runner.run(lambda _ctx: daily_backup(opened.db, folder, today), on_error=failed)
+        self.runner.run(lambda _ctx: daily_backup(opened.db, None, today), on_error=failed)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         self.window.statusBar().showMessage("数据库未能打开")
-        dialogs.show_error(self.window, exc, "opening database")
+        if not self.offer_way_out(exc):
+            dialogs.show_error(self.window, exc, "opening database")
 
     def _offer_sample_data(self) -> None:
         if not dialogs.confirm(

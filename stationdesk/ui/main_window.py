@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
             )
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        # Once, here: a database attached again (after a restore) must not connect it twice.
+        self.nav.currentRowChanged.connect(self._page_shown)
         self.nav.setMaximumWidth(180)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -178,7 +180,6 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor, self._runner)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
-        self.nav.currentRowChanged.connect(self._page_shown)
         self._total = opened.station_count
         page.reload()
         self.database_attached.emit()

@@ -1,5 +1,5 @@
 """设置: the standards a re-examination judges by (考核标准), the shared business rules (业务规则),
-the zombie rules and the bureau's name for reports (单位信息).
+the zombie rules, the bureau's name for reports (单位信息) and 备份与恢复.
 
 Both live in the database, not in this PC's QSettings, because every PC on the database must
 compute the same due dates, rates and rankings; QSettings only remembers which tab was open.
@@ -34,6 +34,7 @@ from stationdesk.services.preferences import MAX_DAILY_FOLLOW_UPS
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs, rights
 from stationdesk.ui.accounts_tab import AccountsTab
+from stationdesk.ui.backup_tab import BackupTab
 from stationdesk.ui.bureau_tab import BureauTab
 from stationdesk.ui.form_field import FormField
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
@@ -183,10 +184,11 @@ class BusinessRulesTab(QWidget):
 
 
 class SettingsPage(QWidget):
-    """The main window's 设置 page: 考核标准 and 业务规则 tabs."""
+    """The main window's 设置 page: 考核标准, 业务规则, 僵尸站点规则, 单位信息, 备份与恢复."""
 
-    def __init__(self, db: Database, settings: QSettings, today: date, actor: str,
-                 runner: TaskRunner | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, db: Database, settings: QSettings, today: date, actor: str, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__()
         self._settings = settings
         self.tabs = QTabWidget()
@@ -198,6 +200,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.zombie_rules, "僵尸站点规则")
         self.bureau = BureauTab(db, actor)
         self.tabs.addTab(self.bureau, "单位信息")
+        self.backups = BackupTab(db, runner or TaskRunner(), actor)
+        self.tabs.addTab(self.backups, "备份与恢复")
         self.accounts: AccountsTab | None = None
         if rights.why_not(db, actor, Permission.MANAGE_ACCOUNTS) is None:
             self.accounts = AccountsTab(db, runner or TaskRunner(), actor)
@@ -213,6 +217,10 @@ class SettingsPage(QWidget):
         for tab, refused in ((self.standards, standards_refused), (self.rules, settings_refused),
                              (self.zombie_rules, settings_refused), (self.bureau, settings_refused)):  # fmt: skip
             tab.setEnabled(refused is None)
+        if settings_refused is not None:  # anyone may take a backup; restoring and its settings are the administrator's
+            self.backups.keep.setEnabled(False)
+            rights.show_only_if(False, self.backups.restore_button, self.backups.folder_button,
+                                self.backups.default_button, self.backups.save_button, self.backups.revert_button)  # fmt: skip
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
@@ -224,12 +232,16 @@ class SettingsPage(QWidget):
             self.zombie_rules.reload()
         if not self.bureau.is_dirty:
             self.bureau.reload()
+        if self.backups.is_dirty:
+            self.backups.refresh()
+        else:
+            self.backups.reload()
         if self.accounts is not None:
             self.accounts.reload()
 
     @property
     def has_unsaved_changes(self) -> bool:
-        return any(tab.is_dirty for tab in (self.standards, self.rules, self.zombie_rules, self.bureau))
+        return any(tab.is_dirty for tab in (self.standards, self.rules, self.zombie_rules, self.bureau, self.backups))
 
     def save_state(self) -> None:
         self._settings.setValue(TAB_KEY, self.tabs.currentIndex())

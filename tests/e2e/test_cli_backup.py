@@ -20,7 +20,7 @@ def test_backup_then_restore_keeps_the_replaced_file(db_path: Path, tmp_path: Pa
     folder = tmp_path / "bk"
     done = run(db_path, "backup", "--to", str(folder))
     assert done.returncode == 0, done.stderr
-    (backup,) = folder.glob("stationdesk-*.sqlite")
+    (backup,) = folder.glob(f"{db_path.stem}-*-manual.sqlite")
     checked = run(db_path, "restore", str(backup))
     assert checked.returncode == 0 and "完好" in checked.stdout
     done = run(db_path, "restore", str(backup), "--yes")

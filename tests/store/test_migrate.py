@@ -52,3 +52,28 @@ def test_backup_leaves_no_partial_file(tmp_path: Path) -> None:
     target = backup_sqlite(engine, tmp_path / "b" / "copy.sqlite")
     assert target.exists()
     assert [p.name for p in target.parent.iterdir()] == ["copy.sqlite"]
+
+
+def test_a_schema_from_a_newer_app_is_refused_before_any_backup_or_change(tmp_path: Path) -> None:
+    import pytest
+    from sqlalchemy import text
+
+    from stationdesk.errors import UserError
+
+    engine = make_engine(sqlite_url(tmp_path / "newer.sqlite"))
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed9999'"))
+    with pytest.raises(UserError, match=r"更新版本的维权站点管理台创建（版本 f00dfeed9999）"):
+        upgrade_to_head(engine, tmp_path / "backups")
+    assert current_revision(engine) == "f00dfeed9999"
+    assert not (tmp_path / "backups").exists()
+
+
+def test_the_backup_before_migrating_is_named_for_the_backup_list(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "市局.sqlite"))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE legacy_notes (id INTEGER PRIMARY KEY)")
+    result = upgrade_to_head(engine, tmp_path / "backups")
+    assert result.backup is not None and result.backup.name.startswith("市局-")
+    assert result.backup.name.endswith("-before-upgrade.sqlite")

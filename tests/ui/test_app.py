@@ -77,10 +77,11 @@ def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # t
     bogus.write_bytes(b"not a database" * 200)
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "warn", lambda _p, _title, text: shown.append(text))
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _title, text, **_k: shown.append(text) and False)
     desk = StationDeskApp(_settings(bogus), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
-    assert shown and "损坏" in shown[0]
+    assert shown and "损坏" in shown[0] and "从备份恢复" in shown[0], "the way out is offered"
     assert "Traceback" not in shown[0]
     assert bogus.read_bytes() == b"not a database" * 200
 

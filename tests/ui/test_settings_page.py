@@ -35,7 +35,7 @@ def open_rules(qtbot, db: Database) -> BusinessRulesTab:  # type: ignore[no-unty
 
 def test_the_page_has_the_standards_and_the_business_rules(qtbot, db: Database, qsettings: QSettings) -> None:  # type: ignore[no-untyped-def]
     page = open_page(qtbot, db, qsettings)
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["考核标准", "业务规则", "僵尸站点规则", "单位信息", "用户账号"]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["考核标准", "业务规则", "僵尸站点规则", "单位信息", "备份与恢复", "用户账号"]
     assert page.tabs.widget(0) is page.standards and page.tabs.widget(1) is page.rules
     assert not page.has_unsaved_changes
 
