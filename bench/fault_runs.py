@@ -15,7 +15,7 @@ rollback journal. Needs POSIX (SIGKILL). Run by hand, not in CI; exits 1 on any 
 
 Measured (2 shared cores, SQLite 3.53.4 via pysqlite3): 1,000 kills (`--runs 300 --seed 1` and
 `--runs 700 --per-file 25 --seed 2`; 510 WAL, 490 rollback journal; 506 during imports, 454
-during status changes, 22 while opening; 359 inside a write transaction, 313 inside its commit):
+during status changes, 22 while opening; 407 inside a write transaction, 313 inside its commit):
 0 corrupt databases, 0 partial transactions, 0 rows lost of 3.42 million committed rows (70,207
 transactions); the transaction in doubt at the kill was absent 651 times and wholly committed
 110 times; recovery open median 48-55 ms (max 291 ms); about 3 s a kill.
