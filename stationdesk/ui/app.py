@@ -91,6 +91,10 @@ class StationDeskApp(SafetyMixin):
         from stationdesk.ui.sign_in import FirstAdministratorDialog, SignInDialog
         from stationdesk.ui.working_dialog import WorkingDialog
 
+        if opened.read_only and not accounts.has_accounts(opened.db):  # no one to be, nothing to write
+            self.actor = default_actor()
+            self._attach(opened)
+            return
         if accounts.has_accounts(opened.db):
             location = self.settings.display_location()
             dialog: WorkingDialog = SignInDialog(opened.db, self.runner, self.window.ui_settings, location, self.window)

@@ -17,6 +17,8 @@ NOTE_STYLE = "background: #fff4e5; border: 1px solid #f0c36d; padding: 6px; colo
 
 def why_not(db: Database, actor: str, permission: Permission, county_id: int | None = None) -> str | None:
     """The reason `actor` may not do `permission` (to a station of `county_id`), or None."""
+    if db.read_only:
+        return "数据库以只读方式打开（另一个程序正在使用），不能修改"
     with db.reading() as session:
         try:
             return refusal(access.principal_of(session, actor), permission, county_id)

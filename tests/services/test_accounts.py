@@ -133,3 +133,18 @@ def test_a_reset_password_works_and_clears_the_wait(db: Database) -> None:
     with pytest.raises(ValidationFailed, match="原密码不正确"):
         accounts.change_own_password(db, "小李", "xinmima2026", "zaihuan2028")
     assert accounts.sign_in(db, "小李", "zaihuan2027", NOW).username == "小李"
+
+
+def test_signing_in_on_a_read_only_database_checks_without_writing(db: Database, db_path) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.config import sqlite_url
+    from stationdesk.store.database import make_engine
+
+    account(db, ADMIN, "admin")
+    reader = Database(make_engine(sqlite_url(db_path), read_only=True), read_only=True)
+    try:
+        assert accounts.sign_in(reader, ADMIN, PASSWORD, NOW).role is Role.ADMIN
+        assert _refusal(reader, ADMIN, "wrong-pass1") == _refusal(reader, "无此人", "wrong-pass1") == "用户名或密码不正确"
+    finally:
+        reader.dispose()
+    with db.reading() as s:
+        assert s.scalar(select(User.failed_logins).where(User.username == ADMIN)) == 0
