@@ -51,7 +51,7 @@ def classify_database_error(exc: BaseException) -> UserError | None:
     text = str(exc).lower()
     if "database or disk is full" in text or "no space left" in text:
         return EnvironmentProblem("磁盘空间已满，数据未保存", hint="请清理磁盘空间后重试")
-    if "database is locked" in text or "database table is locked" in text:
+    if "database is locked" in text or "database table is locked" in text or "lock timeout" in text:
         return EnvironmentProblem(
             "数据库正被其他程序或电脑占用", hint="请稍后重试，或关闭其他正在使用该数据库的窗口"
         )

@@ -19,6 +19,7 @@ from stationdesk.domain.case_rules import case_id_from_number
 from stationdesk.domain.masking import mask_name, mask_phone
 from stationdesk.store.models import County, FollowUp, GoodsCategory, MediationCase, Station
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.types import MAX_ROW_ID
 
 _c = MediationCase.__table__.c
 _s = Station.__table__.c
@@ -89,7 +90,7 @@ def _text_condition(text: str) -> ColumnElement[bool]:
         ),
     ]
     case_id = case_id_from_number(text)
-    if case_id is not None:
+    if case_id is not None and case_id <= MAX_ROW_ID:  # a longer number (a phone) names no case
         conditions.append(_c.id == case_id)
     return or_(*conditions)
 
