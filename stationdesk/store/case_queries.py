@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from stationdesk.domain.case_rules import case_id_from_number
 from stationdesk.domain.masking import mask_name, mask_phone
+from stationdesk.store.matching import contains_text
 from stationdesk.store.models import County, FollowUp, GoodsCategory, MediationCase, Station
 from stationdesk.store.planner import not_indexed
 from stationdesk.store.types import MAX_ROW_ID
@@ -80,13 +81,13 @@ class CaseRow:
 
 def _text_condition(text: str) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
-        _c.operator_name.contains(text, autoescape=True),
-        _c.platform_ref.contains(text, autoescape=True),
+        contains_text(_c.operator_name, text),
+        contains_text(_c.platform_ref, text),
         _c.consumer_name == text,
-        _c.consumer_phone.contains(text, autoescape=True) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
-        _c.notes.contains(text, autoescape=True),
+        contains_text(_c.consumer_phone, text) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
+        contains_text(_c.notes, text),
         _c.station_id.in_(
-            select(_s.id).where(or_(_s.name.contains(text, autoescape=True), _s.code.contains(text, autoescape=True)))
+            select(_s.id).where(or_(contains_text(_s.name, text), contains_text(_s.code, text)))
         ),
     ]
     case_id = case_id_from_number(text)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.vocabulary import StationStatus
 from stationdesk.store.figures import last_case_dates, station_case_counts
+from stationdesk.store.matching import contains_text
 from stationdesk.store.models import Category, Consultation, County, MediationCase, Station, Street
 from stationdesk.store.planner import not_indexed
 
@@ -87,7 +88,7 @@ def _active_station_ids(since: date):  # type: ignore[no-untyped-def]
 def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[type-arg]
     if flt.text:
         columns = (_s.name, _s.code, _s.host_name, _s.host_credit_code, _s.address, _s.contact_person, _s.contact_phone)
-        query = query.where(or_(*(column.contains(flt.text, autoescape=True) for column in columns)))
+        query = query.where(or_(*(contains_text(column, flt.text) for column in columns)))
     for column, value in (
         (_s.county_id, flt.county_id),
         (_s.street_id, flt.street_id),

@@ -27,13 +27,15 @@ from stationdesk.domain.categories import DEFAULT_CATEGORIES
 from stationdesk.domain.payout_rules import PayoutDraft
 from stationdesk.domain.station_rules import StationDraft
 from stationdesk.errors import ConflictError, ValidationFailed
-from stationdesk.services import cases, payouts, stations
+from stationdesk.services import cases, payouts, register, stations
 from stationdesk.services.checking import check_database
 from stationdesk.services.opening import open_database
 from stationdesk.services.sample_data import SampleScale, generate_sample
+from stationdesk.store.case_queries import CaseFilter
 from stationdesk.store.database import Database
 from stationdesk.store.migrate import head_revision
 from stationdesk.store.models import Base, Category, County, Station
+from stationdesk.store.station_queries import StationFilter
 from tests.conftest import NO_POSTGRESQL, TODAY, Databases, Desk, copied_database
 
 SMALL = SampleScale("test", counties=3, stations=40, cases=3_000, years=3)
@@ -185,6 +187,21 @@ def test_two_payouts_at_once_never_overdraw_the_fund(either_db: Database) -> Non
     refused = [r for r in results if isinstance(r, ValidationFailed)]
     assert (len(paid), len(refused)) == (1, 1), results
     assert paid[0].balance_fen == 20_000
+
+
+# --- Text search: the same rows on both ---------------------------------------------------------
+
+
+def test_searching_ignores_the_case_of_latin_letters_on_both(either_db: Database) -> None:
+    """SQLite's LIKE ignores ASCII case; on PostgreSQL the app asks for ILIKE to match the same."""
+    desk = Desk(either_db)
+    kfc = desk.station("KFC红梅店消费维权服务站")
+    desk.station("红梅超市消费维权服务站")
+    case_id = desk.case(kfc, date(2026, 11, 2), platform_ref="GD20261102001")
+    for typed in ("kfc", "KFC", "Kfc红梅"):
+        assert register.list_station_ids(either_db, StationFilter(text=typed)) == [kfc], typed
+    assert cases.list_case_ids(either_db, CaseFilter(text="gd2026110")) == [case_id]
+    assert register.list_station_ids(either_db, StationFilter(text="k_c")) == []  # _ is not a wildcard
 
 
 # --- A new server database: opened, migrated, seeded, checked -----------------------------------
