@@ -11,7 +11,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +60,9 @@ def postgresql_server_url() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:  # `-m database`: the tests a PostgreSQL run adds something with
+        if "databases" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
     if postgresql_server_url() is None:
         return
     for item in items:
@@ -71,10 +76,13 @@ class PostgresServer:
     """Creates and drops the tests' databases on one PostgreSQL server.
 
     Names carry this process's id (`sdtest_<pid>_…`), so runs side by side never meet; databases a
-    killed run left behind are dropped when the next run starts.
+    killed run left behind are dropped when the next run starts. Copying a template takes a server
+    a moment (its catalogs alone are 7 MB), so while a test runs the next copy of the session's
+    templates are made ahead on worker threads, and databases are dropped there too.
     """
 
     PREFIX = "sdtest_"
+    SPARES = 2  # copies of each template kept ready (a server copies two at once faster than one by one)
 
     def __init__(self, url: str) -> None:
         from sqlalchemy import create_engine, make_url
@@ -84,6 +92,9 @@ class PostgresServer:
         self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
         self._count = 0
         self._own = f"{self.PREFIX}{os.getpid()}_"
+        self._templates: set[str] = set()  # built once per session; nobody ever connects to them
+        self._spares: dict[str, deque[Future[str]]] = {}
+        self._worker = ThreadPoolExecutor(self.SPARES, thread_name_prefix="postgresql-spares")
 
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -92,20 +103,40 @@ class PostgresServer:
         self._count += 1
         return f"{self._own}{self._count}_{re.sub(r'[^a-z0-9]+', '_', label.lower())[:24]}"
 
-    def create(self, label: str, template: str | None = None) -> str:
-        """A new database (empty, or a copy of the database `template` names): its URL."""
-        name = self.new_name(label)
-        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+    def keep_spares_of(self, url: str) -> None:
+        """`url` is a session template: copies of it may be made ahead of need."""
+        from sqlalchemy import make_url
+
+        self._templates.add(str(make_url(url).database))
+
+    def _create(self, name: str, template: str | None) -> str:
+        # A new database is UTF-8 with the C collation whatever the server's default: text sorts
+        # by code point and only ASCII letters have a case, as on SQLite.
+        fresh = " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else fresh
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
         return self.url_of(name)
 
-    def drop(self, url: str) -> None:
-        from sqlalchemy import make_url
+    def create(self, label: str, template: str | None = None) -> str:
+        """A new database (empty, or a copy of the database `template` names): its URL."""
+        if template not in self._templates:
+            return self._create(self.new_name(label), template)
+        spares = self._spares.setdefault(template, deque())
+        url = spares.popleft().result() if spares else self._create(self.new_name(label), template)
+        while len(spares) < self.SPARES:
+            spares.append(self._worker.submit(self._create, self.new_name(label), template))
+        return url
 
-        name = make_url(url).database
+    def _drop(self, name: str) -> None:
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop(self, url: str) -> None:
+        """Drop the database at `url` (on the worker: nobody waits for it)."""
+        from sqlalchemy import make_url
+
+        self._worker.submit(self._drop, str(make_url(url).database))
 
     def drop_leftovers(self, *, own: bool) -> None:
         """Drop this run's databases (`own`), or those of earlier runs whose process is gone."""
@@ -116,8 +147,14 @@ class PostgresServer:
         for name in names:
             pid = name[len(self.PREFIX) :].split("_", 1)[0]
             mine = name.startswith(self._own)
-            if (mine if own else not mine and pid.isdigit() and not _process_alive(int(pid))):
-                self.drop(self.url_of(name))
+            if mine if own else not mine and pid.isdigit() and not _process_alive(int(pid)):
+                self._drop(name)
+
+    def close(self) -> None:
+        """Finish the worker's jobs, then drop every database this run made."""
+        self._worker.shutdown(wait=True)
+        self.drop_leftovers(own=True)
+        self.admin.dispose()
 
 
 def _process_alive(pid: int) -> bool:
@@ -183,8 +220,7 @@ def databases() -> Iterator[Databases]:
     except Exception as exc:  # a wrong URL or a server that is down: say so once, plainly
         pytest.exit(f"cannot use the PostgreSQL server in {ENV_TEST_DATABASE_URL}: {exc}", returncode=3)
     yield Databases(server)
-    server.drop_leftovers(own=True)
-    server.admin.dispose()
+    server.close()
 
 
 @pytest.fixture
@@ -198,6 +234,8 @@ def _build_template(databases: Databases, folder: Path, sample_scale: str | None
     from stationdesk.services.opening import open_database
 
     url = databases.empty(folder, f"template_{sample_scale or 'empty'}")
+    if databases.server is not None:
+        databases.server.keep_spares_of(url)
     opened = open_database(Settings(database_url=url, data_dir=folder))
     if sample_scale is not None:
         from stationdesk.services.sample_data import SCALES, generate_sample
