@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from stationdesk.domain.case_rules import case_id_from_number
 from stationdesk.domain.masking import mask_name, mask_phone
-from stationdesk.store.matching import contains_text
 from stationdesk.store.models import County, FollowUp, GoodsCategory, MediationCase, Station
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.portable import contains_text, sort_order
 from stationdesk.store.types import MAX_ROW_ID
 
 _c = MediationCase.__table__.c
@@ -166,10 +166,7 @@ def case_ids(session: Session, flt: CaseFilter, sort_key: str = "received_on", d
         # A text search reads every case anyway: scan the table and sort the matches (0.2-0.3 s at a
         # million cases) instead of walking ix_case_received with a table read per case (1.4-3 s).
         order = not_indexed(session, order)
-    if descending:
-        query = query.order_by(order.desc(), _c.id.desc())
-    else:
-        query = query.order_by(order.asc(), _c.id.asc())
+    query = query.order_by(sort_order(order, descending), _c.id.desc() if descending else _c.id.asc())
     return list(session.scalars(query))
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.vocabulary import StationStatus
 from stationdesk.store.figures import last_case_dates, station_case_counts
-from stationdesk.store.matching import contains_text
 from stationdesk.store.models import Category, Consultation, County, MediationCase, Station, Street
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.portable import contains_text, sort_order
 
 _s = Station.__table__.c
 _case = MediationCase.__table__.c
@@ -150,7 +150,7 @@ def station_ids(
             query = query.join(County, County.id == _s.county_id)
         elif sort_key == "street":
             query = query.outerjoin(Street, Street.id == _s.street_id)
-    query = _apply_filter(query, flt).order_by(order.desc() if descending else order.asc(), _s.code)
+    query = _apply_filter(query, flt).order_by(sort_order(order, descending), _s.code)
     return list(session.scalars(query))
 
 

@@ -189,7 +189,7 @@ def test_two_payouts_at_once_never_overdraw_the_fund(either_db: Database) -> Non
     assert paid[0].balance_fen == 20_000
 
 
-# --- Text search: the same rows on both ---------------------------------------------------------
+# --- Text search and sorting: the same rows in the same order on both -------------------------------------------------------
 
 
 def test_searching_ignores_the_case_of_latin_letters_on_both(either_db: Database) -> None:
@@ -202,6 +202,18 @@ def test_searching_ignores_the_case_of_latin_letters_on_both(either_db: Database
         assert register.list_station_ids(either_db, StationFilter(text=typed)) == [kfc], typed
     assert cases.list_case_ids(either_db, CaseFilter(text="gd2026110")) == [case_id]
     assert register.list_station_ids(either_db, StationFilter(text="k_c")) == []  # _ is not a wildcard
+
+
+def test_open_cases_sort_before_closed_ones_by_closing_date_on_both(either_db: Database) -> None:
+    """SQLite puts NULLs first ascending; the app asks PostgreSQL for the same."""
+    desk = Desk(either_db)
+    station = desk.station()
+    closed = desk.case(station, date(2026, 11, 2), outcome="success", closed_on=date(2026, 11, 5))
+    still_open = desk.case(station, date(2026, 11, 3))
+    earlier = desk.case(station, date(2026, 10, 2), outcome="failure", closed_on=date(2026, 10, 9))
+    every = CaseFilter()
+    assert cases.list_case_ids(either_db, every, "closed_on", descending=False) == [still_open, earlier, closed]
+    assert cases.list_case_ids(either_db, every, "closed_on", descending=True) == [closed, earlier, still_open]
 
 
 # --- A new server database: opened, migrated, seeded, checked -----------------------------------
