@@ -33,8 +33,10 @@ from stationdesk.services.opening import open_database
 from stationdesk.services.sample_data import SampleScale, generate_sample
 from stationdesk.store.case_queries import CaseFilter
 from stationdesk.store.database import Database
+from stationdesk.store.figures import county_figures, station_case_counts
 from stationdesk.store.migrate import head_revision
 from stationdesk.store.models import Base, Category, County, Station
+from stationdesk.store.report_queries import fund_balances
 from stationdesk.store.station_queries import StationFilter
 from tests.conftest import NO_POSTGRESQL, TODAY, Databases, Desk, copied_database
 
@@ -214,6 +216,24 @@ def test_open_cases_sort_before_closed_ones_by_closing_date_on_both(either_db: D
     every = CaseFilter()
     assert cases.list_case_ids(either_db, every, "closed_on", descending=False) == [still_open, earlier, closed]
     assert cases.list_case_ids(either_db, every, "closed_on", descending=True) == [closed, earlier, still_open]
+
+
+def test_sums_of_money_beyond_21_million_yuan_add_up_on_both(either_db: Database) -> None:
+    """A single case may be up to 1亿元 and a county's year adds up many: the sums are 64-bit on
+    PostgreSQL too (INTEGER there stops at 2^31 fen, about 2147万元)."""
+    desk = Desk(either_db)
+    station = desk.station(scheme=True)
+    big = 3_000_000_000  # 3000万元 in fen
+    desk.case(station, date(2026, 3, 2), outcome="success", amount_disputed_fen=big, amount_recovered_fen=big)
+    desk.case(station, date(2026, 4, 2), outcome="success", amount_disputed_fen=big, amount_recovered_fen=big)
+    desk.fund(station, 30_000_000)  # 3000万元
+    desk.fund(station, 10_000_000, kind="top_up")
+    with either_db.reading() as session:
+        counts = station_case_counts(session, date(2026, 1, 1), date(2026, 12, 31))[station]
+        _stations, county = county_figures(session, date(2026, 1, 1), date(2026, 12, 31))[desk.county_id]
+        balances = fund_balances(session, [station], date(2026, 12, 31))
+    assert counts.recovered_fen == county.recovered_fen == 2 * big
+    assert payouts.fund_balance(either_db, station) == balances[station] == 4_000_000_000
 
 
 # --- A new server database: opened, migrated, seeded, checked -----------------------------------
