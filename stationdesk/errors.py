@@ -61,6 +61,14 @@ def classify_database_error(exc: BaseException) -> UserError | None:
         return EnvironmentProblem("无法打开数据库文件", hint="请检查文件位置是否存在、是否有访问权限")
     if "file is not a database" in text or "malformed" in text:
         return EnvironmentProblem("数据库文件已损坏或不是本软件的数据库", hint="请从备份恢复")
+    if "password authentication failed" in text or "no password supplied" in text or (
+        'role "' in text and "does not exist" in text
+    ):
+        return EnvironmentProblem("数据库服务器拒绝登录：用户名或密码不对", hint="请检查连接串中的用户名和密码")
+    if 'database "' in text and "does not exist" in text:
+        return EnvironmentProblem(
+            "数据库服务器上没有连接串所写的数据库", hint="请管理员先建好数据库，或检查连接串中的数据库名"
+        )
     if "could not connect" in text or "connection refused" in text or "timeout expired" in text:
         return EnvironmentProblem("无法连接数据库服务器", hint="请检查网络和服务器地址")
     return None

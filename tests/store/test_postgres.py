@@ -26,7 +26,7 @@ from stationdesk.domain.case_rules import CaseDraft
 from stationdesk.domain.categories import DEFAULT_CATEGORIES
 from stationdesk.domain.payout_rules import PayoutDraft
 from stationdesk.domain.station_rules import StationDraft
-from stationdesk.errors import ConflictError, ValidationFailed
+from stationdesk.errors import ConflictError, EnvironmentProblem, ValidationFailed
 from stationdesk.services import cases, payouts, register, stations
 from stationdesk.services.checking import check_database
 from stationdesk.services.opening import open_database
@@ -261,6 +261,19 @@ def test_the_app_opens_a_new_postgresql_database_at_the_current_schema(server: D
         again.db.dispose()
     finally:
         server.discard(url)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"password": "not-the-password"}, "用户名或密码"), ({"database": "sdtest_no_such_database"}, "没有连接串所写的数据库")],
+)
+def test_a_wrong_password_or_database_name_is_told_plainly(
+    server: Databases, tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    assert server.server is not None
+    url = server.server.url.set(**change).render_as_string(hide_password=False)
+    with pytest.raises(EnvironmentProblem, match=message):
+        open_database(Settings(database_url=url, data_dir=tmp_path))
 
 
 def test_codes_are_text_and_dates_are_dates_on_postgresql(server: Databases, tmp_path: Path, db: Database) -> None:
