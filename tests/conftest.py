@@ -60,7 +60,7 @@ def postgresql_server_url() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:  # `-m database`: the tests a PostgreSQL run adds something with
+    for item in items:  # `-m database`: the tests that use a database (what PostgreSQL can change)
         if "databases" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
     if postgresql_server_url() is None:
@@ -221,12 +221,6 @@ def databases() -> Iterator[Databases]:
         pytest.exit(f"cannot use the PostgreSQL server in {ENV_TEST_DATABASE_URL}: {exc}", returncode=3)
     yield Databases(server)
     server.close()
-
-
-@pytest.fixture
-def backend(databases: Databases) -> str:
-    """The dialect this run's databases use: "sqlite" or "postgresql"."""
-    return "postgresql" if databases.is_postgresql else "sqlite"
 
 
 def _build_template(databases: Databases, folder: Path, sample_scale: str | None) -> str:
