@@ -68,7 +68,7 @@ def classify_database_error(exc: BaseException) -> UserError | None:
         return read_only_problem()
     if "database or disk is full" in text or "no space left" in text:
         return EnvironmentProblem("磁盘空间已满，数据未保存", hint="请清理磁盘空间后重试")
-    if "database is locked" in text or "database table is locked" in text:
+    if "database is locked" in text or "database table is locked" in text or "lock timeout" in text:
         return EnvironmentProblem(
             "数据库正被其他程序或电脑占用", hint="请稍后重试，或关闭其他正在使用该数据库的窗口"
         )
@@ -78,6 +78,14 @@ def classify_database_error(exc: BaseException) -> UserError | None:
         return EnvironmentProblem("无法打开数据库文件", hint="请检查文件位置是否存在、是否有访问权限")
     if "file is not a database" in text or "malformed" in text:
         return DatabaseDamaged("数据库文件已损坏或不是本软件的数据库", hint="请从备份恢复")
+    if "password authentication failed" in text or "no password supplied" in text or (
+        'role "' in text and "does not exist" in text
+    ):
+        return EnvironmentProblem("数据库服务器拒绝登录：用户名或密码不对", hint="请检查连接串中的用户名和密码")
+    if 'database "' in text and "does not exist" in text:
+        return EnvironmentProblem(
+            "数据库服务器上没有连接串所写的数据库", hint="请管理员先建好数据库，或检查连接串中的数据库名"
+        )
     if "could not connect" in text or "connection refused" in text or "timeout expired" in text:
         return EnvironmentProblem("无法连接数据库服务器", hint="请检查网络和服务器地址")
     return None

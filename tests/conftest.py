@@ -11,7 +11,10 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,60 +39,306 @@ def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _build_template(path: Path, sample_scale: str | None) -> Path:
+# --- Databases: SQLite files, or PostgreSQL databases when a server is configured ---------------
+# Each template (migrated and seeded; with a sample or not) is built once per session and each test
+# gets its own copy: a file copy on SQLite; `CREATE DATABASE … TEMPLATE …` on PostgreSQL, dropped
+# after the test. STATIONDESK_TEST_DATABASE_URL names a PostgreSQL server (any database on it the
+# role may connect to, e.g. postgresql+psycopg://stationdesk:stationdesk@localhost/postgres; the role
+# needs CREATEDB); unset, everything runs on SQLite files.
+
+ENV_TEST_DATABASE_URL = "STATIONDESK_TEST_DATABASE_URL"
+NO_POSTGRESQL = f"no PostgreSQL configured: set {ENV_TEST_DATABASE_URL}"
+SQLITE_ONLY = "about SQLite files (sqlite_only); this run uses PostgreSQL"
+
+
+def postgresql_server_url() -> str | None:
+    """The PostgreSQL server the tests may create databases on, or None (SQLite only)."""
+    url = os.environ.get(ENV_TEST_DATABASE_URL, "").strip()
+    if url and not url.startswith("postgresql"):
+        raise pytest.UsageError(f"{ENV_TEST_DATABASE_URL} must name a PostgreSQL server, not {url!r}")
+    return url or None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:  # `-m database`: the tests that use a database (what PostgreSQL can change)
+        if "databases" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+    if postgresql_server_url() is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.kwargs.get("reason")
+            item.add_marker(pytest.mark.skip(reason=f"{SQLITE_ONLY}: {why}" if why else SQLITE_ONLY))
+
+
+class PostgresServer:
+    """Creates and drops the tests' databases on one PostgreSQL server.
+
+    Names carry this process's id (`sdtest_<pid>_…`), so runs side by side never meet; databases a
+    killed run left behind are dropped when the next run starts. Copying a template takes a server
+    a moment (its catalogs alone are 7 MB), so while a test runs the next copy of the session's
+    templates are made ahead on worker threads, and databases are dropped there too.
+    """
+
+    PREFIX = "sdtest_"
+    SPARES = 2  # copies of each template kept ready (a server copies two at once faster than one by one)
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine, make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self._count = 0
+        self._own = f"{self.PREFIX}{os.getpid()}_"
+        self._templates: set[str] = set()  # built once per session; nobody ever connects to them
+        self._spares: dict[str, deque[Future[str]]] = {}
+        self._worker = ThreadPoolExecutor(self.SPARES, thread_name_prefix="postgresql-spares")
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def new_name(self, label: str) -> str:
+        self._count += 1
+        return f"{self._own}{self._count}_{re.sub(r'[^a-z0-9]+', '_', label.lower())[:24]}"
+
+    def keep_spares_of(self, url: str) -> None:
+        """`url` is a session template: copies of it may be made ahead of need."""
+        from sqlalchemy import make_url
+
+        self._templates.add(str(make_url(url).database))
+
+    def _create(self, name: str, template: str | None) -> str:
+        # A new database is UTF-8 with the C collation whatever the server's default: text sorts
+        # by code point and only ASCII letters have a case, as on SQLite.
+        fresh = " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else fresh
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
+        return self.url_of(name)
+
+    def create(self, label: str, template: str | None = None) -> str:
+        """A new database (empty, or a copy of the database `template` names): its URL."""
+        if template not in self._templates:
+            return self._create(self.new_name(label), template)
+        spares = self._spares.setdefault(template, deque())
+        url = spares.popleft().result() if spares else self._create(self.new_name(label), template)
+        while len(spares) < self.SPARES:
+            spares.append(self._worker.submit(self._create, self.new_name(label), template))
+        return url
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop(self, url: str) -> None:
+        """Drop the database at `url` (on the worker: nobody waits for it)."""
+        from sqlalchemy import make_url
+
+        self._worker.submit(self._drop, str(make_url(url).database))
+
+    def drop_leftovers(self, *, own: bool) -> None:
+        """Drop this run's databases (`own`), or those of earlier runs whose process is gone."""
+        with self.admin.connect() as conn:
+            names = conn.exec_driver_sql(
+                "SELECT datname FROM pg_database WHERE datname LIKE %(p)s", {"p": self.PREFIX + "%"}
+            ).scalars().all()
+        for name in names:
+            pid = name[len(self.PREFIX) :].split("_", 1)[0]
+            mine = name.startswith(self._own)
+            if mine if own else not mine and pid.isdigit() and not _process_alive(int(pid)):
+                self._drop(name)
+
+    def close(self) -> None:
+        """Finish the worker's jobs, then drop every database this run made."""
+        self._worker.shutdown(wait=True)
+        self.drop_leftovers(own=True)
+        self.admin.dispose()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class Databases:
+    """Where this run's test databases live: SQLite files, or databases on a PostgreSQL server.
+
+    A location is a database URL; `open` gives the app's Database over it.
+    """
+
+    server: PostgresServer | None
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.server is not None
+
+    def empty(self, folder: Path, name: str) -> str:
+        """A new, empty database (no schema yet)."""
+        if self.server is None:
+            return sqlite_url(folder / f"{name}.sqlite")
+        return self.server.create(name)
+
+    def copy(self, source: str, folder: Path, name: str) -> str:
+        """A copy of the database at `source`; nobody may be connected to it meanwhile."""
+        if self.server is None:
+            target = folder / f"{name}.sqlite"
+            shutil.copyfile(_sqlite_file(source), target)
+            return sqlite_url(target)
+        from sqlalchemy import make_url
+
+        return self.server.create(name, template=make_url(source).database)
+
+    def discard(self, url: str) -> None:
+        if self.server is not None:
+            self.server.drop(url)
+
+    def open(self, url: str) -> Database:
+        return Database(make_engine(url))
+
+
+def _sqlite_file(url: str) -> Path:
+    return Path(url.split(":///", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def databases() -> Iterator[Databases]:
+    url = postgresql_server_url()
+    if url is None:
+        yield Databases(None)
+        return
+    server = PostgresServer(url)
+    try:
+        server.drop_leftovers(own=False)
+    except Exception as exc:  # a wrong URL or a server that is down: say so once, plainly
+        pytest.exit(f"cannot use the PostgreSQL server in {ENV_TEST_DATABASE_URL}: {exc}", returncode=3)
+    yield Databases(server)
+    server.close()
+
+
+def _build_template(databases: Databases, folder: Path, sample_scale: str | None) -> str:
     from stationdesk.config import Settings
     from stationdesk.services.opening import open_database
 
-    opened = open_database(Settings(database_url=sqlite_url(path), data_dir=path.parent))
+    url = databases.empty(folder, f"template_{sample_scale or 'empty'}")
+    if databases.server is not None:
+        databases.server.keep_spares_of(url)
+    opened = open_database(Settings(database_url=url, data_dir=folder))
     if sample_scale is not None:
         from stationdesk.services.sample_data import SCALES, generate_sample
 
         generate_sample(opened.db, SCALES[sample_scale], seed=7, today=TODAY)
     opened.db.engine.dispose()
-    return path
+    return url
 
 
 @pytest.fixture(scope="session")
-def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build_template(tmp_path_factory.mktemp("templates") / "empty.sqlite", None)
+def empty_template(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a migrated database holding the reference data only (copy it, never open it)."""
+    return _build_template(databases, tmp_path_factory.mktemp("templates"), None)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _build_template(tmp_path_factory.mktemp("templates") / "demo.sqlite", "demo")
+def demo_template(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a database holding the demo-scale sample (copy it, never open it)."""
+    return _build_template(databases, tmp_path_factory.mktemp("templates"), "demo")
 
 
-def _copy_db(template: Path, target: Path) -> Iterator[Database]:
-    shutil.copyfile(template, target)
-    db = Database(make_engine(sqlite_url(target)))
-    yield db
-    db.dispose()
+@contextmanager
+def copied_database(databases: Databases, source: str, folder: Path, name: str) -> Iterator[Database]:
+    """The app's Database over a copy of `source`, closed and discarded afterwards."""
+    url = databases.copy(source, folder, name)
+    db = databases.open(url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+        databases.discard(url)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path, empty_template: Path) -> Path:
-    target = tmp_path / "test.sqlite"
-    shutil.copyfile(empty_template, target)
+def _sqlite_copy(databases: Databases, template: str, target: Path) -> Path:
+    if databases.is_postgresql:
+        pytest.fail(f"a SQLite file was asked for on a PostgreSQL run: mark the test sqlite_only ({SQLITE_ONLY})")
+    shutil.copyfile(_sqlite_file(template), target)
     return target
 
 
 @pytest.fixture
-def db(tmp_path: Path, empty_template: Path) -> Iterator[Database]:
-    """A migrated, empty (reference data only) database in its own file."""
-    yield from _copy_db(empty_template, tmp_path / "test.sqlite")
+def db_path(tmp_path: Path, databases: Databases, empty_template: str) -> Path:
+    """A migrated, empty SQLite file (sqlite_only tests; others take `db` or `db_location`)."""
+    return _sqlite_copy(databases, empty_template, tmp_path / "test.sqlite")
 
 
 @pytest.fixture
-def demo_db_path(tmp_path: Path, demo_template: Path) -> Path:
-    target = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, target)
-    return target
+def db(tmp_path: Path, databases: Databases, empty_template: str) -> Iterator[Database]:
+    """A migrated, empty (reference data only) database of its own."""
+    with copied_database(databases, empty_template, tmp_path, "test") as database:
+        yield database
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
-    """A database holding the demo-scale sample (about 300 stations), in its own file."""
-    yield from _copy_db(demo_template, tmp_path / "demo.sqlite")
+def demo_db_path(tmp_path: Path, databases: Databases, demo_template: str) -> Path:
+    """The demo sample in a SQLite file (sqlite_only tests; others take `demo_db_location`)."""
+    return _sqlite_copy(databases, demo_template, tmp_path / "demo.sqlite")
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, databases: Databases, demo_template: str) -> Iterator[Database]:
+    """A database holding the demo-scale sample (about 300 stations), of its own."""
+    with copied_database(databases, demo_template, tmp_path, "demo") as database:
+        yield database
+
+
+DatabaseLocation = Path | str  # a SQLite file, or a server database's URL
+
+
+def db_args(location: DatabaseLocation) -> list[str]:
+    """The command-line options that point main.py at `location`."""
+    return ["--db", str(location)] if isinstance(location, Path) else ["--db-url", location]
+
+
+def location_url(location: DatabaseLocation) -> str:
+    return sqlite_url(location) if isinstance(location, Path) else location
+
+
+def _location(databases: Databases, template: str, folder: Path, name: str) -> Iterator[DatabaseLocation]:
+    if not databases.is_postgresql:
+        yield _sqlite_copy(databases, template, folder / f"{name}.sqlite")
+        return
+    url = databases.copy(template, folder, name)
+    yield url
+    databases.discard(url)
+
+
+@pytest.fixture
+def db_location(tmp_path: Path, databases: Databases, empty_template: str) -> Iterator[DatabaseLocation]:
+    """A migrated, empty database for commands and the app to open: a SQLite file's path, or a
+    PostgreSQL database's URL (see `db_args`, `location_url`)."""
+    yield from _location(databases, empty_template, tmp_path, "test")
+
+
+@pytest.fixture
+def new_db_location(tmp_path: Path, databases: Databases) -> Iterator[DatabaseLocation]:
+    """Where a new database goes: a SQLite file not made yet, or an empty server database."""
+    if not databases.is_postgresql:
+        yield tmp_path / "新建.sqlite"
+        return
+    url = databases.empty(tmp_path, "new")
+    yield url
+    databases.discard(url)
+
+
+@pytest.fixture
+def demo_db_location(tmp_path: Path, databases: Databases, demo_template: str) -> Iterator[DatabaseLocation]:
+    """The demo sample for commands and the app to open: a file's path or a server database's URL."""
+    yield from _location(databases, demo_template, tmp_path, "demo")
 
 
 _exit_status: int | None = None
@@ -220,13 +469,12 @@ def desk(db: Database) -> Desk:
 
 
 @pytest.fixture(scope="module")
-def module_desk(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> Iterator[Desk]:
+def module_desk(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases, empty_template: str
+) -> Iterator[Desk]:
     """A Desk on a database shared by one module's tests: build a read-only fixture once."""
-    target = tmp_path_factory.mktemp("module") / "activity.sqlite"
-    shutil.copyfile(empty_template, target)
-    db = Database(make_engine(sqlite_url(target)))
-    yield Desk(db)
-    db.dispose()
+    with copied_database(databases, empty_template, tmp_path_factory.mktemp("module"), "activity") as db:
+        yield Desk(db)
 
 
 # --- Real PDF clients: poppler's pdffonts, pdftotext and pdfinfo ----------------------------------

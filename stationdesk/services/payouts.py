@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.case_rules import case_number
@@ -35,11 +35,12 @@ from stationdesk.services import access, audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import FirstPayout, FundEntry, MediationCase, Station
 from stationdesk.store.report_queries import SIGNED_FUND_AMOUNT
+from stationdesk.store.types import Fen
 
 
 def _balance(session: Session, station_id: int) -> int:
     total = session.scalar(
-        select(func.coalesce(func.sum(SIGNED_FUND_AMOUNT), 0).cast(Integer)).where(FundEntry.station_id == station_id)
+        select(func.coalesce(func.sum(SIGNED_FUND_AMOUNT), 0).cast(Fen)).where(FundEntry.station_id == station_id)
     )
     return int(total or 0)
 

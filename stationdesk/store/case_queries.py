@@ -19,6 +19,8 @@ from stationdesk.domain.case_rules import case_id_from_number
 from stationdesk.domain.masking import mask_name, mask_phone
 from stationdesk.store.models import County, FollowUp, GoodsCategory, MediationCase, Station
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.portable import contains_text, sort_order
+from stationdesk.store.types import MAX_ROW_ID
 
 _c = MediationCase.__table__.c
 _s = Station.__table__.c
@@ -79,17 +81,17 @@ class CaseRow:
 
 def _text_condition(text: str) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
-        _c.operator_name.contains(text, autoescape=True),
-        _c.platform_ref.contains(text, autoescape=True),
+        contains_text(_c.operator_name, text),
+        contains_text(_c.platform_ref, text),
         _c.consumer_name == text,
-        _c.consumer_phone.contains(text, autoescape=True) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
-        _c.notes.contains(text, autoescape=True),
+        contains_text(_c.consumer_phone, text) if sum(ch.isdigit() for ch in text) >= 7 else _c.id < 0,
+        contains_text(_c.notes, text),
         _c.station_id.in_(
-            select(_s.id).where(or_(_s.name.contains(text, autoescape=True), _s.code.contains(text, autoescape=True)))
+            select(_s.id).where(or_(contains_text(_s.name, text), contains_text(_s.code, text)))
         ),
     ]
     case_id = case_id_from_number(text)
-    if case_id is not None:
+    if case_id is not None and case_id <= MAX_ROW_ID:  # a longer number (a phone) names no case
         conditions.append(_c.id == case_id)
     return or_(*conditions)
 
@@ -164,10 +166,7 @@ def case_ids(session: Session, flt: CaseFilter, sort_key: str = "received_on", d
         # A text search reads every case anyway: scan the table and sort the matches (0.2-0.3 s at a
         # million cases) instead of walking ix_case_received with a table read per case (1.4-3 s).
         order = not_indexed(session, order)
-    if descending:
-        query = query.order_by(order.desc(), _c.id.desc())
-    else:
-        query = query.order_by(order.asc(), _c.id.asc())
+    query = query.order_by(sort_order(order, descending), _c.id.desc() if descending else _c.id.asc())
     return list(session.scalars(query))
 
 

@@ -1,10 +1,17 @@
-"""Engines and sessions: SQLite set up the way reliability.md asks, PostgreSQL as it comes.
+"""Engines and sessions: SQLite set up the way reliability.md asks, PostgreSQL to behave the same.
 
 SQLite: the driver is pysqlite3 (SQLite 3.53, free of the WAL-reset race that 3.7.0–3.51.2 have)
 when installed; every connection gets foreign keys, a busy timeout and synchronous=FULL; the
 driver's own transaction handling is switched off and SQLAlchemy emits BEGIN itself (the
 documented recipe), `BEGIN IMMEDIATE` for sessions that write, so a writer waits for the lock
 instead of failing at commit.
+
+PostgreSQL: a session that writes first takes one transaction-level advisory lock, so writers
+take turns exactly as on SQLite: a unit of work reads what the previous one committed, and its
+checks (the version a form was opened at, a fund's balance, the next free code, a decision
+already taken) hold until it commits. Without it two PCs saving one station at once would both
+pass the version check and the second would fail deep in the ORM (StaleDataError) instead of
+getting the conflict dialog. Readers never wait. The wait is bounded like SQLite's busy timeout.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from stationdesk.store.locations import location_kind
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+# The advisory lock PostgreSQL writers take turns on: any fixed 64-bit number ("SDWRITER").
+WRITER_LOCK_KEY = 0x5344_5752_4954_4552
 WAL_SAFE_VERSION = (3, 51, 3)
 WAL_SAFE_BACKPORTS = ((3, 44, 6), (3, 50, 7))
 _READ_ONLY_QUERY = "?mode=ro&uri=true"
@@ -69,10 +78,21 @@ def _install_sqlite_hooks(engine: Engine, journal_mode: str | None) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _install_postgresql_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("one_writer", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for `url`, configured for safe use by this app."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, future=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            _install_postgresql_hooks(engine)
+        return engine
     module = sqlite_module()
     path_text = url.split(":///", 1)[-1]
     prefix = next((p for p in ("file:", "file%3A") if path_text.startswith(p)), None)
@@ -125,8 +145,8 @@ class Database:
         self.read_only = read_only
         self.lock = lock
         self._read = sessionmaker(engine, expire_on_commit=False)
-        writer = engine.execution_options(sqlite_immediate=True) if self.is_sqlite else engine
-        self._write = sessionmaker(writer, expire_on_commit=False)
+        writing = {"sqlite_immediate": True} if self.is_sqlite else {"one_writer": True}
+        self._write = sessionmaker(engine.execution_options(**writing), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:

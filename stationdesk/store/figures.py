@@ -13,13 +13,14 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome, Satisfaction, StationStatus
 from stationdesk.store.models import Consultation, FirstPayout, FollowUp, MediationCase, Station
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.types import Fen
 
 _c = MediationCase.__table__.c
 _p = FirstPayout.__table__.c
@@ -36,7 +37,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _sum(column: Any) -> ColumnElement[int]:
-    return func.coalesce(func.sum(column), 0).cast(Integer)
+    return func.coalesce(func.sum(column), 0).cast(Fen)  # 64 bits: INTEGER on SQLite, BIGINT elsewhere
 
 
 def _case_columns(as_of: date) -> tuple[ColumnElement[Any], ...]:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, func, select
 from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from stationdesk.domain.payout_rules import FUND_SIGNS
@@ -20,6 +20,7 @@ from stationdesk.store.models import (
     ReexamRound,
     Station,
 )
+from stationdesk.store.types import Fen
 
 _c = MediationCase
 
@@ -76,7 +77,7 @@ SIGNED_FUND_AMOUNT = sql_case(
 def fund_balances(session: Session, station_ids: Sequence[int], upto: date) -> dict[int, int]:
     """Each station's first-payout fund balance at the end of `upto` (stations with no ledger absent)."""
     rows = session.execute(
-        select(FundEntry.station_id, func.sum(SIGNED_FUND_AMOUNT).cast(Integer))
+        select(FundEntry.station_id, func.sum(SIGNED_FUND_AMOUNT).cast(Fen))
         .where(FundEntry.station_id.in_(list(station_ids)), FundEntry.entry_on <= upto)
         .group_by(FundEntry.station_id)
     )

@@ -18,6 +18,7 @@ from stationdesk.domain.vocabulary import StationStatus
 from stationdesk.store.figures import last_case_dates, station_case_counts
 from stationdesk.store.models import Category, Consultation, County, MediationCase, Station, Street
 from stationdesk.store.planner import not_indexed
+from stationdesk.store.portable import contains_text, sort_order
 
 _s = Station.__table__.c
 _case = MediationCase.__table__.c
@@ -87,7 +88,7 @@ def _active_station_ids(since: date):  # type: ignore[no-untyped-def]
 def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[type-arg]
     if flt.text:
         columns = (_s.name, _s.code, _s.host_name, _s.host_credit_code, _s.address, _s.contact_person, _s.contact_phone)
-        query = query.where(or_(*(column.contains(flt.text, autoescape=True) for column in columns)))
+        query = query.where(or_(*(contains_text(column, flt.text) for column in columns)))
     for column, value in (
         (_s.county_id, flt.county_id),
         (_s.street_id, flt.street_id),
@@ -149,7 +150,7 @@ def station_ids(
             query = query.join(County, County.id == _s.county_id)
         elif sort_key == "street":
             query = query.outerjoin(Street, Street.id == _s.street_id)
-    query = _apply_filter(query, flt).order_by(order.desc() if descending else order.asc(), _s.code)
+    query = _apply_filter(query, flt).order_by(sort_order(order, descending), _s.code)
     return list(session.scalars(query))
 
 

@@ -154,6 +154,10 @@ class Code(TypeDecorator[str]):
         return self.codes[position]
 
 
+# The largest id a row can have: ids are INTEGER, 32 bits on PostgreSQL. A larger number compared
+# with an id is an error there ("integer out of range"), where SQLite just finds no row.
+MAX_ROW_ID = 2**31 - 1
+
 # Money in fen. PostgreSQL's INTEGER stops at 21 million yuan, short of the 8-digit amounts the
 # rules allow, so it gets BIGINT there; SQLite's INTEGER already holds 64 bits.
 Fen = BigInteger().with_variant(Integer(), "sqlite")

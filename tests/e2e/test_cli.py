@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DatabaseLocation, db_args
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,9 +27,8 @@ def run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
-def test_check_on_a_new_file_creates_it_at_the_current_schema(tmp_path: Path) -> None:
-    path = tmp_path / "新建.sqlite"
-    result = run("--db", str(path), "check", "--json")
+def test_check_on_a_new_database_creates_it_at_the_current_schema(new_db_location: DatabaseLocation) -> None:
+    result = run(*db_args(new_db_location), "check", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] is True
@@ -35,11 +36,12 @@ def test_check_on_a_new_file_creates_it_at_the_current_schema(tmp_path: Path) ->
     assert report["schema_version"] == report["schema_head"]
     assert report["counts"]["station"] == 0
     assert report["counts"]["category"] >= 5
-    assert path.exists()
+    if isinstance(new_db_location, Path):
+        assert new_db_location.exists()
 
 
-def test_demo_then_check_reports_the_counts(demo_db_path: Path) -> None:
-    result = run("--db", str(demo_db_path), "check", "--json")
+def test_demo_then_check_reports_the_counts(demo_db_location: DatabaseLocation) -> None:
+    result = run(*db_args(demo_db_location), "check", "--json")
     assert result.returncode == 0, result.stderr
     counts = json.loads(result.stdout)["counts"]
     assert 250 <= counts["station"] <= 400
@@ -47,24 +49,24 @@ def test_demo_then_check_reports_the_counts(demo_db_path: Path) -> None:
     assert counts["status_history"] >= counts["station"]
 
 
-def test_demo_command_fills_a_new_database(tmp_path: Path) -> None:
-    path = tmp_path / "demo.sqlite"
-    result = run("--db", str(path), "demo", "--json")
+def test_demo_command_fills_a_new_database(new_db_location: DatabaseLocation) -> None:
+    result = run(*db_args(new_db_location), "demo", "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["counts"]["station"] > 200
-    human = run("--db", str(path), "check")
+    human = run(*db_args(new_db_location), "check")
     assert "完整性检查：正常" in human.stdout
     assert "站点 (station):" in human.stdout
 
 
-def test_demo_refuses_a_database_that_already_has_stations(demo_db_path: Path) -> None:
-    result = run("--db", str(demo_db_path), "demo")
+def test_demo_refuses_a_database_that_already_has_stations(demo_db_location: DatabaseLocation) -> None:
+    result = run(*db_args(demo_db_location), "demo")
     assert result.returncode == 1
     assert result.stderr.startswith("错误：")
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only(reason="a --db path")
 def test_a_folder_given_as_database_gives_one_chinese_line(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path), "check")
     assert result.returncode == 1
@@ -72,6 +74,7 @@ def test_a_folder_given_as_database_gives_one_chinese_line(tmp_path: Path) -> No
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.sqlite_only(reason="a damaged SQLite file")
 def test_a_file_that_is_not_a_database_is_refused_without_traceback(tmp_path: Path) -> None:
     bogus = tmp_path / "台账.sqlite"
     bogus.write_bytes(b"this is a spreadsheet, not a database" * 100)
@@ -96,11 +99,11 @@ def test_an_unknown_option_is_a_usage_error() -> None:
     assert "参数错误" in result.stderr
 
 
-def test_a_reader_that_stops_early_is_not_an_error(demo_db_path: Path) -> None:
+def test_a_reader_that_stops_early_is_not_an_error(demo_db_location: DatabaseLocation) -> None:
     """`main.py cases list | head`: the pipe closes after a line; the command ends quietly with 0."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--db", str(demo_db_path), "cases", "list", "--format", "csv"],
+        [sys.executable, str(ROOT / "main.py"), *db_args(demo_db_location), "cases", "list", "--format", "csv"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
     )  # fmt: skip
     assert process.stdout is not None and process.stderr is not None

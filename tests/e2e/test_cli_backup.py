@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+
+# Backups copy the SQLite file (a PostgreSQL server is backed up by its own tools).
+pytestmark = pytest.mark.sqlite_only(reason="backups are copies of the SQLite file")
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -11,23 +11,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import Poppler
+from tests.conftest import DatabaseLocation, Poppler, db_args, location_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: DatabaseLocation, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args],
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *db_args(db), *args],
                           capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)  # fmt: skip
 
 
-def first_station(db: Path) -> tuple[str, str]:
-    from stationdesk.config import sqlite_url
+def first_station(db: DatabaseLocation) -> tuple[str, str]:
     from stationdesk.store.database import Database, make_engine
     from stationdesk.store.models import Station
 
-    database = Database(make_engine(sqlite_url(db)))
+    database = Database(make_engine(location_url(db)))
     with database.reading() as session:
         station = session.query(Station).filter(Station.status == "active").order_by(Station.code).first()
         assert station is not None
@@ -36,23 +35,23 @@ def first_station(db: Path) -> tuple[str, str]:
     return found
 
 
-def test_station_report_and_a_county_batch(demo_db_path: Path, tmp_path: Path, poppler: Poppler) -> None:
-    code, name = first_station(demo_db_path)
+def test_station_report_and_a_county_batch(demo_db_location: DatabaseLocation, tmp_path: Path, poppler: Poppler) -> None:
+    code, name = first_station(demo_db_location)
     single = tmp_path / "one.pdf"
-    done = run(demo_db_path, "report", "station", code, "--year", "2026", "-o", str(single))
+    done = run(demo_db_location, "report", "station", code, "--year", "2026", "-o", str(single))
     assert done.returncode == 0, done.stderr
     text = poppler.text(single)
     assert code in text and name[:8] in text
 
     batch = tmp_path / "county.pdf"
-    done = run(demo_db_path, "report", "batch", "--county", "天宁区", "--year", "2026", "-o", str(batch))
+    done = run(demo_db_location, "report", "batch", "--county", "天宁区", "--year", "2026", "-o", str(batch))
     assert done.returncode == 0, done.stderr
     stations = int(done.stdout.split("（")[1].split(" 个站点")[0])
     assert stations > 5
     assert poppler.pages(batch) >= stations
 
     folder = tmp_path / "files"
-    done = run(demo_db_path, "report", "batch", "--county", "天宁区", "--year", "2026", "-o", str(folder),
+    done = run(demo_db_location, "report", "batch", "--county", "天宁区", "--year", "2026", "-o", str(folder),
                "--workers", "2")  # fmt: skip
     assert done.returncode == 0, done.stderr
     files = sorted(folder.glob("*.pdf"))
@@ -61,9 +60,9 @@ def test_station_report_and_a_county_batch(demo_db_path: Path, tmp_path: Path, p
     assert all(f.name.split(" ", 1)[0].isdigit() for f in files)
 
 
-def test_summaries_to_pdf_and_excel(demo_db_path: Path, tmp_path: Path, poppler: Poppler) -> None:
+def test_summaries_to_pdf_and_excel(demo_db_location: DatabaseLocation, tmp_path: Path, poppler: Poppler) -> None:
     pdf = tmp_path / "work.pdf"
-    done = run(demo_db_path, "report", "summary", "--year", "2026", "--kind", "work", "-o", str(pdf))
+    done = run(demo_db_location, "report", "summary", "--year", "2026", "--kind", "work", "-o", str(pdf))
     assert done.returncode == 0, done.stderr
     text = poppler.text(pdf)
     assert "工作情况汇总表" in text and "天宁区" in text and "合计" in text
@@ -71,7 +70,7 @@ def test_summaries_to_pdf_and_excel(demo_db_path: Path, tmp_path: Path, poppler:
     assert width > height
 
     xlsx = tmp_path / "counties.xlsx"
-    done = run(demo_db_path, "report", "summary", "--kind", "counties", "-o", str(xlsx))
+    done = run(demo_db_location, "report", "summary", "--kind", "counties", "-o", str(xlsx))
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(xlsx).active
     assert sheet is not None
@@ -89,8 +88,8 @@ def test_summaries_to_pdf_and_excel(demo_db_path: Path, tmp_path: Path, poppler:
         (("report", "summary", "--kind", "ranking", "--year", "2019", "-o", "x.pdf"), "没有复核轮次"),
     ],
 )
-def test_wrong_input_is_named_and_exits_1(demo_db_path: Path, args: tuple[str, ...], message: str) -> None:
-    done = run(demo_db_path, *args)
+def test_wrong_input_is_named_and_exits_1(demo_db_location: DatabaseLocation, args: tuple[str, ...], message: str) -> None:
+    done = run(demo_db_location, *args)
     assert done.returncode == 1, done.stdout + done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr

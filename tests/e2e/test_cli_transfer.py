@@ -13,26 +13,26 @@ from pathlib import Path
 import openpyxl
 from openpyxl import Workbook
 
-from stationdesk.config import sqlite_url
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.models import MediationCase, Station
+from tests.conftest import DatabaseLocation, db_args, location_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def command(db: Path, *args: str) -> list[str]:
-    return [sys.executable, str(ROOT / "main.py"), "--db", str(db), *args]
+def command(db: DatabaseLocation, *args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "main.py"), *db_args(db), *args]
 
 
-def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: DatabaseLocation, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(command(db, *args), capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
 
 
-def count(db: Path, model: type) -> int:
+def count(db: DatabaseLocation, model: type) -> int:
     from sqlalchemy import func, select
 
-    database = Database(make_engine(sqlite_url(db)))
+    database = Database(make_engine(location_url(db)))
     with database.reading() as session:
         found = int(session.scalar(select(func.count()).select_from(model)) or 0)
     database.dispose()
@@ -50,26 +50,26 @@ def roster(path: Path, rows: int) -> Path:
     return path
 
 
-def test_import_reports_counts_writes_rejects_and_exports_back(demo_db_path: Path, tmp_path: Path) -> None:
+def test_import_reports_counts_writes_rejects_and_exports_back(demo_db_location: DatabaseLocation, tmp_path: Path) -> None:
     path = roster(tmp_path / "名册.xlsx", 3)
     book = openpyxl.load_workbook(path)
     book.active.append(["坏站", "", "火星区", "进菜场", "2019.13.1"])  # type: ignore[union-attr]
     book.save(path)
-    before = count(demo_db_path, Station)
-    done = run(demo_db_path, "import", "stations", str(path), "--dry-run", "--json")
+    before = count(demo_db_location, Station)
+    done = run(demo_db_location, "import", "stations", str(path), "--dry-run", "--json")
     assert done.returncode == 1, done.stderr  # one row refused
     payload = json.loads(done.stdout)
     assert payload["counts"] == {"new": 3, "update": 0, "unchanged": 0, "rejected": 1}
-    assert count(demo_db_path, Station) == before
+    assert count(demo_db_location, Station) == before
     rejects = tmp_path / "问题行.xlsx"
-    done = run(demo_db_path, "import", "stations", str(path), "--rejects", str(rejects))
+    done = run(demo_db_location, "import", "stations", str(path), "--rejects", str(rejects))
     assert "已写入：新增 3 行" in done.stdout
-    assert count(demo_db_path, Station) == before + 3
+    assert count(demo_db_location, Station) == before + 3
     sheet = openpyxl.load_workbook(rejects).active
     assert sheet is not None and sheet["A1"].value == "问题说明" and "火星区" in str(sheet["A2"].value)
 
     out = tmp_path / "台账.xlsx"
-    done = run(demo_db_path, "export", "stations", "--county", "天宁区", "-o", str(out))
+    done = run(demo_db_location, "export", "stations", "--county", "天宁区", "-o", str(out))
     assert done.returncode == 0, done.stderr
     exported = openpyxl.load_workbook(out).active
     assert exported is not None
@@ -77,9 +77,9 @@ def test_import_reports_counts_writes_rejects_and_exports_back(demo_db_path: Pat
     assert {"测试0号消费维权服务站", "测试2号消费维权服务站"} <= names
 
 
-def test_a_case_ledger_imports_once(demo_db_path: Path, tmp_path: Path) -> None:
+def test_a_case_ledger_imports_once(demo_db_location: DatabaseLocation, tmp_path: Path) -> None:
     out = tmp_path / "cases.xlsx"
-    assert run(demo_db_path, "export", "cases", "--year", "2026", "-o", str(out)).returncode == 0
+    assert run(demo_db_location, "export", "cases", "--year", "2026", "-o", str(out)).returncode == 0
     ledger = tmp_path / "台账.xlsx"
     book = Workbook()
     sheet = book.active
@@ -91,29 +91,29 @@ def test_a_case_ledger_imports_once(demo_db_path: Path, tmp_path: Path) -> None:
     sheet.append([station_code, "2026-11-01", "赵一", "某某电器", 1500, "调解成功", "2026-11-03"])
     sheet.append([station_code, "2026-11-02", "钱二", "某某电器", 800, "", ""])
     book.save(ledger)
-    before = count(demo_db_path, MediationCase)
-    done = run(demo_db_path, "import", "cases", str(ledger))
+    before = count(demo_db_location, MediationCase)
+    done = run(demo_db_location, "import", "cases", str(ledger))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert count(demo_db_path, MediationCase) == before + 2
-    again = run(demo_db_path, "import", "cases", str(ledger), "--json")
+    assert count(demo_db_location, MediationCase) == before + 2
+    again = run(demo_db_location, "import", "cases", str(ledger), "--json")
     assert json.loads(again.stdout)["counts"]["unchanged"] == 2
-    assert count(demo_db_path, MediationCase) == before + 2
+    assert count(demo_db_location, MediationCase) == before + 2
 
 
-def test_killing_the_import_midway_leaves_all_or_nothing(db_path: Path, tmp_path: Path) -> None:
+def test_killing_the_import_midway_leaves_all_or_nothing(db_location: DatabaseLocation, tmp_path: Path) -> None:
     from stationdesk.services import jurisdictions
 
-    database = Database(make_engine(sqlite_url(db_path)))
+    database = Database(make_engine(location_url(db_location)))
     jurisdictions.add_county(database, "320402", "天宁区", "测试")
     database.dispose()
     path = roster(tmp_path / "大名册.xlsx", 4000)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    process = subprocess.Popen(command(db_path, "import", "stations", str(path)), env=env, cwd=ROOT,
+    process = subprocess.Popen(command(db_location, "import", "stations", str(path)), env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     time.sleep(2.5)  # started, reading or writing: either way, never half written
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
-    stations = count(db_path, Station)
+    stations = count(db_location, Station)
     assert stations in (0, 4000)
-    done = run(db_path, "check")
+    done = run(db_location, "check")
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,38 +1,28 @@
 """The audit chain on PostgreSQL: writers on several connections at once keep one chain (the
 advisory lock), and the trigger function refuses UPDATE, DELETE and TRUNCATE.
 
-Runs when STATIONDESK_TEST_POSTGRESQL_URL names a server database the test may empty and migrate
-(e.g. postgresql+psycopg://postgres@/stationdesk_test?host=/tmp); skipped otherwise.
+Runs on the PostgreSQL pass (STATIONDESK_TEST_DATABASE_URL, tests/conftest.py); skipped otherwise.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from stationdesk.services import audit
-from stationdesk.store.database import Database, make_engine
-from stationdesk.store.migrate import upgrade_to_head
-
-URL = os.environ.get("STATIONDESK_TEST_POSTGRESQL_URL", "")
-pytestmark = pytest.mark.skipif(not URL, reason="STATIONDESK_TEST_POSTGRESQL_URL not set (a PostgreSQL database to use)")
+from stationdesk.store.database import Database
+from tests.conftest import NO_POSTGRESQL
 
 
 @pytest.fixture
-def pg() -> Iterator[Database]:
-    engine = make_engine(URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    upgrade_to_head(engine)
-    db = Database(engine)
-    yield db
-    db.dispose()
+def pg(db: Database) -> Database:
+    """The test's own migrated database, when this run uses PostgreSQL."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip(NO_POSTGRESQL)
+    return db
 
 
 def test_concurrent_writers_keep_one_chain(pg: Database) -> None:

@@ -15,6 +15,9 @@ from stationdesk.store.database import Database, make_engine
 from stationdesk.store.models import Station
 from tests.conftest import Desk
 
+# Backups copy the SQLite file (a PostgreSQL server is backed up by its own tools).
+pytestmark = pytest.mark.sqlite_only(reason="backups are copies of the SQLite file")
+
 
 def test_a_backup_holds_the_same_rows(desk: Desk, tmp_path: Path) -> None:
     desk.station()

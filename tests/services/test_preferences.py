@@ -34,7 +34,7 @@ def test_a_changed_setting_is_read_back_and_audited_with_old_and_new(desk: Any) 
 
 def test_settings_are_shared_by_every_pc_on_the_database(desk: Any) -> None:
     preferences.put(desk.db, "deadline_rule", "national", "管理员")
-    other_pc = Database(make_engine(str(desk.db.engine.url)))
+    other_pc = Database(make_engine(desk.db.engine.url.render_as_string(hide_password=False)))
     try:
         assert preferences.get(other_pc, "deadline_rule") == "national"
     finally:

@@ -15,7 +15,6 @@ municipal 40 + 10; no_fund 40 + 0; silent 0 + 0.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from stationdesk.config import sqlite_url
 from stationdesk.domain.case_rules import CaseDraft
 from stationdesk.domain.reexam_rules import NO_CASES
 from stationdesk.domain.scoring import DEFAULT_CHECKLIST
@@ -34,9 +32,9 @@ from stationdesk.domain.station_lifecycle import StationAction
 from stationdesk.errors import UserError, ValidationFailed
 from stationdesk.services import cases, reexam, standards, stations
 from stationdesk.services.reexam import ScoreEntry
-from stationdesk.store.database import Database, make_engine
+from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog, Reexamination, ReexamRound
-from tests.conftest import ADMIN, account
+from tests.conftest import ADMIN, Databases, account, copied_database
 
 TODAY = date(2026, 11, 24)
 CLERK = "李明"
@@ -60,7 +58,7 @@ class Town:
 
 
 @pytest.fixture(scope="module")
-def town_file(module_desk: Any) -> tuple[Path, dict[str, int]]:
+def town_file(module_desk: Any) -> tuple[str, dict[str, int]]:
     desk = module_desk
     days = [date(2026, month, 10) for month in range(1, 12)]
 
@@ -93,21 +91,18 @@ def town_file(module_desk: Any) -> tuple[Path, dict[str, int]]:
     stations.change_station_status(desk.db, removed, StationAction.REMOVE, reason="依托单位停业", effective_on=TODAY,
                                    actor=CLERK, today=TODAY)  # fmt: skip
 
-    path = Path(desk.db.engine.url.database)
-    desk.db.dispose()  # checkpoint the WAL, so copying the file copies everything
-    return path, dict(kept=kept, below=below, municipal=municipal, no_fund=no_fund, silent=silent,
+    url = desk.db.engine.url.render_as_string(hide_password=False)
+    desk.db.dispose()  # checkpoint the WAL, so copying the file copies everything (a template has no users)
+    return url, dict(kept=kept, below=below, municipal=municipal, no_fund=no_fund, silent=silent,
                       ordinary=ordinary, removed=removed)  # fmt: skip
 
 
 @pytest.fixture
-def town(town_file: tuple[Path, dict[str, int]], tmp_path: Path) -> Iterator[Town]:
-    """The town in a file of its own: every test may write."""
+def town(town_file: tuple[str, dict[str, int]], databases: Databases, tmp_path: Path) -> Iterator[Town]:
+    """The town in a database of its own: every test may write."""
     source, ids = town_file
-    target = tmp_path / "town.sqlite"
-    shutil.copyfile(source, target)
-    db = Database(make_engine(sqlite_url(target)))
-    yield Town(db, **ids)
-    db.dispose()
+    with copied_database(databases, source, tmp_path, "town") as db:
+        yield Town(db, **ids)
 
 
 @pytest.fixture

@@ -13,15 +13,19 @@ from stationdesk.services.reference import ensure_reference_data
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.migrate import upgrade_to_head
 from stationdesk.store.models import Category, GoodsCategory
+from tests.conftest import Databases
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    engine = make_engine(f"sqlite:///{tmp_path / 't.sqlite'}")
+def db(tmp_path: Path, databases: Databases) -> Iterator[Database]:
+    """A migrated database without reference data yet."""
+    url = databases.empty(tmp_path, "t")
+    engine = make_engine(url)
     upgrade_to_head(engine)
     database = Database(engine)
     yield database
     database.dispose()
+    databases.discard(url)
 
 
 def _categories(db: Database) -> list[Category]:

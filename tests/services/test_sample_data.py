@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from stationdesk.config import sqlite_url
 from stationdesk.domain.categories import DEFAULT_CATEGORIES, DEFAULT_GOODS_CATEGORIES
 from stationdesk.domain.credit_code import validate_credit_code
 from stationdesk.domain.deadlines import DEADLINE_RULES
@@ -28,6 +29,7 @@ from stationdesk.store.database import Database, make_engine
 from stationdesk.store.migrate import upgrade_to_head
 from stationdesk.store.models import FollowUp, MediationCase
 from stationdesk.store.types import code_converter, day_to_int, int_to_day, stamp_to_int
+from tests.conftest import Databases
 
 TODAY = date(2026, 11, 24)
 DAY = day_to_int(TODAY)  # on SQLite a date column holds the integer YYYYMMDD
@@ -55,8 +57,8 @@ BUSINESS_WHO: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
-def _fresh(path: Path) -> Database:
-    engine = make_engine(f"sqlite:///{path}")
+def _fresh(url: str) -> Database:
+    engine = make_engine(url)
     upgrade_to_head(engine)
     return Database(engine)
 
@@ -70,28 +72,48 @@ def _scalar(db: Database, sql: str) -> Any:
     return _rows(db, sql)[0][0]
 
 
+def _cache_size(db: Database) -> Any:
+    """SQLite's page cache of a pooled connection (the generator enlarges it while loading)."""
+    return _scalar(db, "PRAGMA cache_size") if db.is_sqlite else None
+
+
+def _insert(db: Database, sql: str) -> None:
+    """A row as another program would have written it, stamped 2025-01-02 03:04:05 (`:stamp`)."""
+    stamp = datetime(2025, 1, 2, 3, 4, 5)
+    with db.engine.begin() as conn:
+        conn.execute(text(sql), {"stamp": stamp_to_int(stamp) if db.is_sqlite else stamp, "yes": True})
+
+
 @pytest.fixture
-def make_db(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
-    made: list[Database] = []
+def make_db(tmp_path: Path, databases: Databases) -> Iterator[Callable[[str], Database]]:
+    """New migrated databases: SQLite files, or PostgreSQL databases on a PostgreSQL run."""
+    made: list[tuple[str, Database]] = []
 
     def make(name: str = "t.sqlite") -> Database:
-        made.append(_fresh(tmp_path / name))
-        return made[-1]
+        url = databases.empty(tmp_path, name.removesuffix(".sqlite"))
+        made.append((url, _fresh(url)))
+        return made[-1][1]
 
     yield make
-    for db in made:
+    for url, db in made:
         db.dispose()
+        databases.discard(url)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, SampleSummary, list[Any]]]:
-    db = _fresh(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    """The demo sample in a SQLite file: the tests on it read SQLite's stored values in raw SQL
+    (dates as YYYYMMDD, codes as positions); tests/store/test_postgres.py checks the sample on
+    PostgreSQL row by row against this one."""
+    db = _fresh(sqlite_url(tmp_path_factory.mktemp("demo") / "demo.sqlite"))
     calls: list[Any] = []
     summary = generate_sample(db, SCALES["demo"], today=TODAY, progress=lambda *args: calls.append(args))
     yield db, summary, calls
     db.dispose()
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_demo_counts_match_the_scale(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     db, summary, _calls = demo
     scale = SCALES["demo"]
@@ -120,6 +142,8 @@ def test_demo_counts_match_the_scale(demo: tuple[Database, SampleSummary, list[A
     assert summary.seconds > 0
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_demo_is_changzhou_with_real_division_codes(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     db = demo[0]
     counties = _rows(db, "SELECT code, name, city FROM county ORDER BY code")
@@ -135,6 +159,7 @@ def test_demo_is_changzhou_with_real_division_codes(demo: tuple[Database, Sample
     assert "天宁区市场监督管理局红梅市场监管所" in offices
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_station_codes_are_unique_and_start_with_their_county_code(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -144,6 +169,7 @@ def test_station_codes_are_unique_and_start_with_their_county_code(
     assert all(code.startswith(county) and len(code) == 10 and code[6:].isdigit() for code, county in rows)
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_every_host_identifier_is_valid_and_belongs_to_its_county(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -162,6 +188,7 @@ def test_every_host_identifier_is_valid_and_belongs_to_its_county(
     )
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_march_and_november_are_busier_than_the_median_month(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -171,6 +198,8 @@ def test_march_and_november_are_busier_than_the_median_month(
     assert by_month[3] > median and by_month[11] > median
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_some_running_stations_have_gone_quiet(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     year_ago = day_to_int(TODAY - timedelta(days=365))
     quiet = _scalar(
@@ -184,6 +213,8 @@ def test_some_running_stations_have_gone_quiet(demo: tuple[Database, SampleSumma
     assert 0.03 * SCALES["demo"].stations <= quiet <= 0.15 * SCALES["demo"].stations
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_register_shares_look_like_a_real_roster(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     db = demo[0]
     n = SCALES["demo"].stations
@@ -215,6 +246,8 @@ def test_register_shares_look_like_a_real_roster(demo: tuple[Database, SampleSum
     )
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_cases_are_consistent(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     db = demo[0]
     n = SCALES["demo"].cases
@@ -264,6 +297,7 @@ def test_cases_are_consistent(demo: tuple[Database, SampleSummary, list[Any]]) -
     assert _rows(db, "PRAGMA foreign_key_check") == []
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_platform_cases_carry_a_12315_work_order_number(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -283,6 +317,7 @@ def test_platform_cases_carry_a_12315_work_order_number(
     )
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_dates_and_times_are_stored_compactly_and_read_back(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -321,6 +356,7 @@ def test_dates_and_times_are_stored_compactly_and_read_back(
         )
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_codes_and_goods_categories_are_stored_as_small_integers_and_read_back(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -361,6 +397,8 @@ def test_codes_and_goods_categories_are_stored_as_small_integers_and_read_back(
         assert successful is not None
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_consultations_are_period_tallies(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     db = demo[0]
     rows, total = _rows(db, "SELECT COUNT(*), SUM(count) FROM consultation")[0]
@@ -383,6 +421,8 @@ def test_consultations_are_period_tallies(demo: tuple[Database, SampleSummary, l
     )
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_records_are_entered_by_the_county_staff(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     """谁录入谁负责: a few real-looking names per county, each entering that county's records."""
     db = demo[0]
@@ -429,9 +469,11 @@ def test_the_actor_enters_only_reference_rows(make_db: Callable[[str], Database]
                 _scalar(db, f"SELECT COUNT(*) FROM {table} WHERE {column} IN ('管理员', '示例数据', '')") == 0
             )
     stamps = _rows(db, "SELECT MIN(created_at), MAX(updated_at) FROM county")
-    assert all(isinstance(value, int) for value in stamps[0])
+    assert all(isinstance(value, int if db.is_sqlite else datetime) for value in stamps[0])
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_a_payout_never_exceeds_the_fund_balance(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     entries = _rows(demo[0], "SELECT station_id, entry_on, kind, amount_fen FROM fund_entry")
     assert any(kind == "payout" for _s, _d, kind, _a in entries)
@@ -442,6 +484,8 @@ def test_a_payout_never_exceeds_the_fund_balance(demo: tuple[Database, SampleSum
         assert balance[station] >= 0, (station, _day)
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_progress_counts_up_to_the_total(demo: tuple[Database, SampleSummary, list[Any]]) -> None:
     calls = demo[2]
     total = SCALES["demo"].stations + SCALES["demo"].cases
@@ -451,6 +495,7 @@ def test_progress_counts_up_to_the_total(demo: tuple[Database, SampleSummary, li
     assert any(text.startswith("生成调解记录") for _d, _t, text in calls)
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_indexes_are_back_after_loading(
     demo: tuple[Database, SampleSummary, list[Any]], make_db: Callable[[str], Database]
 ) -> None:
@@ -476,6 +521,7 @@ def test_indexes_are_back_after_loading(
     assert _rows(demo[0], "PRAGMA integrity_check") == [("ok",)]
 
 
+@pytest.mark.sqlite_only(reason="reads SQLite's stored values in raw SQL; test_postgres compares the samples")
 def test_refuses_a_database_that_already_has_stations(
     demo: tuple[Database, SampleSummary, list[Any]],
 ) -> None:
@@ -501,7 +547,7 @@ def test_same_seed_gives_the_same_cases_and_another_seed_does_not(make_db: Calla
 @pytest.mark.parametrize("stop_at_call", [1, 2])
 def test_cancelling_leaves_the_database_empty(make_db: Callable[[str], Database], stop_at_call: int) -> None:
     db = make_db("t.sqlite")
-    cache_size = _scalar(db, "PRAGMA cache_size")
+    cache_size = _cache_size(db)
     asked = []
 
     def should_cancel() -> bool:
@@ -513,20 +559,18 @@ def test_cancelling_leaves_the_database_empty(make_db: Callable[[str], Database]
     for table in ("station", "county", "mediation_case", "category", "goods_category"):
         assert _scalar(db, f"SELECT COUNT(*) FROM {table}") == 0, table
     # The connection went back to the pool as it was: a full run still succeeds.
-    assert _scalar(db, "PRAGMA cache_size") == cache_size
+    assert _cache_size(db) == cache_size
     assert generate_sample(db, SMALL, today=TODAY).counts["station"] == SMALL.stations
-    assert _scalar(db, "PRAGMA cache_size") == cache_size
+    assert _cache_size(db) == cache_size
 
 
 def test_existing_counties_are_reused(make_db: Callable[[str], Database]) -> None:
     db = make_db("t.sqlite")
-    with db.engine.begin() as conn:
-        stamp = stamp_to_int(datetime(2025, 1, 2, 3, 4, 5))
-        conn.exec_driver_sql(
-            "INSERT INTO county (code, name, city, sort_order, created_at, created_by, updated_at, "
-            f"updated_by, version) VALUES ('320402', '天宁区', '常州市', 1, {stamp}, '管理员', {stamp}, "
-            "'管理员', 1)"
-        )
+    _insert(
+        db,
+        "INSERT INTO county (code, name, city, sort_order, created_at, created_by, updated_at, "
+        "updated_by, version) VALUES ('320402', '天宁区', '常州市', 1, :stamp, '管理员', :stamp, '管理员', 1)",
+    )
     summary = generate_sample(db, SMALL, today=TODAY)
     assert summary.counts.get("county") == SMALL.counties - 1
     assert _scalar(db, "SELECT COUNT(*) FROM county") == SMALL.counties
@@ -544,12 +588,11 @@ def test_goods_categories_a_bureau_renamed_are_added_for_the_sample(
     make_db: Callable[[str], Database],
 ) -> None:
     db = make_db("t.sqlite")
-    with db.engine.begin() as conn:  # a bureau's own list: 食品 renamed, nothing else
-        stamp = stamp_to_int(datetime(2025, 1, 2, 3, 4, 5))
-        conn.exec_driver_sql(
-            "INSERT INTO goods_category (name, sort_order, active, created_at, created_by, updated_at, "
-            f"updated_by, version) VALUES ('食品饮料', 10, 1, {stamp}, '管理员', {stamp}, '管理员', 1)"
-        )
+    _insert(  # a bureau's own list: 食品 renamed, nothing else
+        db,
+        "INSERT INTO goods_category (name, sort_order, active, created_at, created_by, updated_at, "
+        "updated_by, version) VALUES ('食品饮料', 10, :yes, :stamp, '管理员', :stamp, '管理员', 1)",
+    )
     summary = generate_sample(db, SMALL, today=TODAY)
     assert summary.counts["goods_category"] == len(W.GOODS)  # the list was not seeded: it had a row
     names = {name for (name,) in _rows(db, "SELECT name FROM goods_category")}

@@ -85,6 +85,7 @@ def test_ascending_order_breaks_ties_by_oldest_id(reg: Register) -> None:
         ("生鲜", {1, 3, 4, 5, 6, 7, 8}),  # the fixture's default operator, 红梅超市生鲜柜台
         ("天宁电器", {2}),
         ("GD2026", {2}),  # 12315 work-order number
+        ("gd2026", {2}),  # … typed in lower case (as SQLite's LIKE, on PostgreSQL too)
         ("空调", {2}),  # notes
         ("李四", {2}),  # the consumer's full name
         ("李", set()),  # a surname alone does not fish for consumers

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
 
 from stationdesk.config import sqlite_url
 from stationdesk.store.database import make_engine
 from stationdesk.store.migrate import backup_sqlite, current_revision, head_revision, upgrade_to_head
 from stationdesk.store.models import Base
+from tests.conftest import Databases
 
 
-def test_empty_database_migrates_to_head_and_matches_the_models(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "new.sqlite"))
+@pytest.fixture
+def new_engine(tmp_path: Path, databases: Databases) -> Iterator[Engine]:
+    """An engine on a new, empty database (a SQLite file, or a PostgreSQL database)."""
+    url = databases.empty(tmp_path, "new")
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    databases.discard(url)
+
+
+def test_empty_database_migrates_to_head_and_matches_the_models(tmp_path: Path, new_engine: Engine) -> None:
+    engine = new_engine
     result = upgrade_to_head(engine, tmp_path / "backups")
     assert result.before is None
     assert result.after == head_revision(engine) == current_revision(engine)
@@ -24,14 +38,15 @@ def test_empty_database_migrates_to_head_and_matches_the_models(tmp_path: Path) 
     assert differences == []
 
 
-def test_migrating_again_changes_nothing(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "new.sqlite"))
+def test_migrating_again_changes_nothing(tmp_path: Path, new_engine: Engine) -> None:
+    engine = new_engine
     upgrade_to_head(engine)
     again = upgrade_to_head(engine, tmp_path / "backups")
     assert not again.changed
     assert not (tmp_path / "backups").exists()
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file is backed up before migrating")
 def test_a_populated_older_file_is_backed_up_before_migrating(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     engine = make_engine(sqlite_url(path))
@@ -46,6 +61,7 @@ def test_a_populated_older_file_is_backed_up_before_migrating(tmp_path: Path) ->
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
 
 
+@pytest.mark.sqlite_only(reason="SQLite's online backup")
 def test_backup_leaves_no_partial_file(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "a.sqlite"))
     upgrade_to_head(engine)

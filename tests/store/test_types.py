@@ -92,6 +92,7 @@ def _case(station_id: int, **values: object) -> MediationCase:
     return MediationCase(**{**defaults, **values})
 
 
+@pytest.mark.sqlite_only(reason="SQLite's integer storage (test_postgres checks PostgreSQL's)")
 def test_codes_and_dates_are_integers_on_sqlite_and_read_back_as_strings_and_dates(db: Database) -> None:
     station_id, goods_id = _station(db)
     created = datetime(2026, 11, 24, 1, 30, 15)
@@ -211,6 +212,7 @@ def test_an_unknown_code_is_refused_and_nothing_is_stored(db: Database) -> None:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM mediation_case").scalar() == 0
 
 
+@pytest.mark.sqlite_only(reason="codes are stored as positions on SQLite only")
 def test_a_stored_position_outside_the_vocabulary_is_not_read_as_some_code(db: Database) -> None:
     station_id, _goods = _station(db)
     with db.engine.begin() as conn:

@@ -5,29 +5,33 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QFontInfo
 
-from stationdesk.config import Settings, sqlite_url
+from stationdesk.config import Settings, data_dir
 from stationdesk.ui import dialogs
 from stationdesk.ui.app import StationDeskApp
 from stationdesk.ui.main_window import SECTIONS
+from tests.conftest import DatabaseLocation, location_url
 
 TODAY = date(2026, 11, 24)
 
 
-def _settings(path: Path) -> Settings:
-    return Settings(database_url=sqlite_url(path), data_dir=path.parent / "userdata")
+def _settings(where: DatabaseLocation) -> Settings:
+    """Settings for the database at `where`: user data beside a SQLite file, else the test's own."""
+    folder = where.parent / "userdata" if isinstance(where, Path) else data_dir()
+    return Settings(database_url=location_url(where), data_dir=folder)
 
 
-def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
+def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_location) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     page = desk.window.register_page
     assert page is not None
     assert page.model.rowCount() > 200
     assert "库中共" in desk.window.count_label.text()
-    assert str(demo_db_path) in desk.window.location_label.text()
+    assert _settings(demo_db_location).display_location() in desk.window.location_label.text()
     assert [desk.window.nav.item(i).text() for i in range(desk.window.nav.count())] == [
         "站点台账",
         "调解记录",
@@ -40,17 +44,17 @@ def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_p
     ]
 
 
-def test_the_bundled_chinese_font_is_what_renders(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
+def test_the_bundled_chinese_font_is_what_renders(qtbot, runner, demo_db_location) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     assert QFontInfo(desk.window.font()).family().startswith("WenQuanYi Micro Hei")
 
 
-def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_location, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda _p, title, _t, **_k: asked.append(title) or True)
-    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True, actor="王芳")
+    desk = StationDeskApp(_settings(db_location), runner, today=TODAY, offer_sample=True, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     qtbot.waitUntil(lambda: bool(asked), timeout=3000)
@@ -60,9 +64,9 @@ def test_an_empty_database_offers_the_sample_and_fills_it(qtbot, runner, db_path
     assert page.county.count() > 1, "the county filter learns the new counties"
 
 
-def test_declining_the_sample_leaves_the_database_empty(qtbot, runner, db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_declining_the_sample_leaves_the_database_empty(qtbot, runner, db_location, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
-    desk = StationDeskApp(_settings(db_path), runner, today=TODAY, offer_sample=True, actor="王芳")
+    desk = StationDeskApp(_settings(db_location), runner, today=TODAY, offer_sample=True, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     qtbot.wait(50)
@@ -70,6 +74,7 @@ def test_declining_the_sample_leaves_the_database_empty(qtbot, runner, db_path, 
     assert desk.window.register_page.model.rowCount() == 0
 
 
+@pytest.mark.sqlite_only(reason="a damaged SQLite file")
 def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # type: ignore[no-untyped-def]
     qtbot, runner, tmp_path, monkeypatch
 ) -> None:
@@ -86,8 +91,8 @@ def test_a_broken_database_file_shows_a_chinese_message_and_is_not_touched(  # t
     assert bogus.read_bytes() == b"not a database" * 200
 
 
-def test_window_size_is_remembered(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    settings = _settings(demo_db_path)
+def test_window_size_is_remembered(qtbot, runner, demo_db_location) -> None:  # type: ignore[no-untyped-def]
+    settings = _settings(demo_db_location)
     desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
@@ -98,8 +103,8 @@ def test_window_size_is_remembered(qtbot, runner, demo_db_path) -> None:  # type
     assert (again.window.width(), again.window.height()) == (720, 520)
 
 
-def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
+def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_location) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window
@@ -120,12 +125,12 @@ def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_
     assert window.zombie_page.model.rowCount() > 0, "the sweep ran when the page was first shown"
 
 
-def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_location, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from stationdesk.ui import dialogs
 
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda _p, title, *_a, **_k: asked.append(title) or False)
-    desk = StationDeskApp(_settings(demo_db_path), runner, today=TODAY, offer_sample=False, actor="王芳")
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()
     window = desk.window
