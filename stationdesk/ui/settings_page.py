@@ -217,7 +217,7 @@ class SettingsPage(QWidget):
         for tab, refused in ((self.standards, standards_refused), (self.rules, settings_refused),
                              (self.zombie_rules, settings_refused), (self.bureau, settings_refused)):  # fmt: skip
             tab.setEnabled(refused is None)
-        if settings_refused is not None:  # anyone may take a backup; restoring and its settings are the administrator's
+        if settings_refused is not None and self.backups.list is not None:  # anyone may take a backup; restoring and its settings are the administrator's
             self.backups.keep.setEnabled(False)
             rights.show_only_if(False, self.backups.restore_button, self.backups.folder_button,
                                 self.backups.default_button, self.backups.save_button, self.backups.revert_button)  # fmt: skip

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only(reason="the lock file beside a SQLite database")
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys

@@ -16,6 +16,8 @@ from stationdesk.services import register
 from stationdesk.store.database import Database, make_engine
 from tests.conftest import ADMIN, PASSWORD, account
 
+pytestmark = pytest.mark.sqlite_only(reason="the local administrator exists only on a local SQLite file")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -27,6 +27,7 @@ from fault_worker import actor_of
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.sqlite_only(reason="SIGKILL recovery of a SQLite file's journal"),
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="Windows has no SIGKILL to kill the worker with"),
 ]
 

@@ -135,6 +135,7 @@ def test_a_reset_password_works_and_clears_the_wait(db: Database) -> None:
     assert accounts.sign_in(db, "小李", "zaihuan2027", NOW).username == "小李"
 
 
+@pytest.mark.sqlite_only(reason="a SQLite file opened read-only")
 def test_signing_in_on_a_read_only_database_checks_without_writing(db: Database, db_path) -> None:  # type: ignore[no-untyped-def]
     from stationdesk.config import sqlite_url
     from stationdesk.store.database import make_engine

@@ -13,6 +13,7 @@ from stationdesk.domain.audit_trail import GENESIS, row_hash
 from stationdesk.services import audit
 from stationdesk.store.database import Database
 from stationdesk.store.models import AuditLog
+from tests.conftest import drop_audit_triggers
 
 TODAY = date(2026, 11, 24)
 
@@ -40,9 +41,7 @@ def _write_some(db: Database) -> None:
 
 
 def _drop_triggers(db: Database) -> None:
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
-        conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+    drop_audit_triggers(db)
 
 
 def test_every_row_carries_the_hash_of_its_values_after_the_previous_row(db: Database) -> None:

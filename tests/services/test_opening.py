@@ -20,6 +20,8 @@ from stationdesk.services.opening import open_database, open_for_reading
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.instance_lock import DatabaseInUse, computer_name
 
+pytestmark = pytest.mark.sqlite_only(reason="the lock file, damaged files and schema stamps of SQLite files")
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys

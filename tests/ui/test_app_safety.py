@@ -20,6 +20,8 @@ from stationdesk.store import instance_lock
 from stationdesk.ui import dialogs
 from stationdesk.ui.app import StationDeskApp
 
+pytestmark = pytest.mark.sqlite_only(reason="the lock file, damaged files and restoring are about SQLite files")
+
 TODAY = date(2026, 11, 24)
 
 
@@ -109,11 +111,11 @@ def _corrupt(path: Path) -> None:
 
 
 @pytest.fixture
-def work_copy(tmp_path: Path, demo_template: Path) -> Path:
+def work_copy(tmp_path: Path, demo_db_path: Path) -> Path:
     """The demo database as a user's own file, with one backup of it beside it."""
     target = tmp_path / "work" / "stationdesk.sqlite"
     target.parent.mkdir()
-    shutil.copyfile(demo_template, target)
+    shutil.copyfile(demo_db_path, target)
     opened = open_database(_settings(target))
     backups.backup_now(opened.db, "daily")
     opened.db.dispose()

@@ -23,6 +23,7 @@ from stationdesk.store.types import utc_now
 from stationdesk.ui import dialogs
 from stationdesk.ui.audit_page import CUSTOM, AuditPage
 from stationdesk.ui.tasks import TaskRunner
+from tests.conftest import drop_audit_triggers
 
 TODAY = date(2026, 11, 24)
 SHOTS = os.environ.get("STATIONDESK_SCREENSHOTS")  # a folder: save what the page looks like there
@@ -152,8 +153,8 @@ def test_the_integrity_check_passes_then_finds_a_row_changed_outside_the_app(qtb
     assert page.verify_button.isEnabled()
 
     edit_id = page.browser.model.id_at(1)
+    drop_audit_triggers(edited)
     with edited.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
         conn.execute(text("UPDATE audit_log SET username = '某人' WHERE id = :id"), {"id": edit_id})
     with qtbot.waitSignal(page.verified) as verified:
         page.verify_button.click()
@@ -163,12 +164,13 @@ def test_the_integrity_check_passes_then_finds_a_row_changed_outside_the_app(qtb
     assert page.browser.table.current_id() == edit_id, "the broken row is selected"
 
 
-def test_the_main_window_offers_the_audit_page_and_it_loads_when_first_shown(qtbot, runner, demo_db_path) -> None:  # type: ignore[no-untyped-def]
-    from stationdesk.config import Settings, sqlite_url
+def test_the_main_window_offers_the_audit_page_and_it_loads_when_first_shown(qtbot, runner, demo_db_location, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.config import Settings
     from stationdesk.ui.app import StationDeskApp
     from stationdesk.ui.main_window import SECTIONS
+    from tests.conftest import location_url
 
-    settings = Settings(database_url=sqlite_url(demo_db_path), data_dir=demo_db_path.parent / "userdata")
+    settings = Settings(database_url=location_url(demo_db_location), data_dir=tmp_path / "userdata")
     desk = StationDeskApp(settings, runner, today=TODAY, offer_sample=False, actor="王芳")
     qtbot.addWidget(desk.window)
     desk.start()

@@ -17,6 +17,8 @@ from stationdesk.ui import backup_tab, dialogs
 from stationdesk.ui.backup_tab import BackupTab
 from stationdesk.ui.restore_dialog import RestoreDialog
 
+pytestmark = pytest.mark.sqlite_only(reason="backups are copies of the SQLite file (PostgreSQL: pg_dump)")
+
 
 def shots(tmp_path: Path) -> Path:
     """Where screenshots go: STATIONDESK_SHOTS to look at them, else the test's own folder."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from stationdesk.config import Settings, sqlite_url
@@ -13,6 +14,8 @@ from stationdesk.ui.app import StationDeskApp
 from stationdesk.ui.sign_in import FirstAdministratorDialog, SignInDialog
 from stationdesk.ui.tasks import TaskRunner
 from tests.conftest import ADMIN, PASSWORD, TODAY, account
+
+pytestmark = pytest.mark.sqlite_only(reason="the app started on a SQLite file (sign-in itself is in tests/services/test_accounts.py)")
 
 
 def _app(qtbot: QtBot, runner: TaskRunner, path: Path) -> StationDeskApp:
@@ -68,6 +71,8 @@ def test_signing_in_with_a_wrong_password_stays_and_says_so(
     qtbot.waitUntil(lambda: desk.window.register_page is not None)
     assert desk.actor == ADMIN
     # The name is remembered for next time; the password is not.
+    desk.window.close()
+    desk.close_database()
     again = _app(qtbot, runner, db_path).sign_in_dialog
     assert isinstance(again, SignInDialog)
     assert (again.username.text(), again.password.text()) == (ADMIN, "")
