@@ -20,7 +20,7 @@ if str(HERE) not in sys.path:
 
 
 @pytest.fixture
-def fault_file(tmp_path: Path, demo_template: Path) -> Callable[[str], Path]:
+def fault_file(tmp_path: Path, demo_db_path: Path) -> Callable[[str], Path]:
     """A copy of the demo database (about 300 stations, 20,000 cases) in `tmp_path/<folder>/`:
     the folder's name decides the journal the app picks ("Dropbox": a sync folder, so the
     rollback journal; anything else: WAL)."""
@@ -28,7 +28,7 @@ def fault_file(tmp_path: Path, demo_template: Path) -> Callable[[str], Path]:
     def make(folder: str) -> Path:
         target = tmp_path / folder / "db.sqlite"
         target.parent.mkdir(parents=True)
-        shutil.copyfile(demo_template, target)
+        shutil.copyfile(demo_db_path, target)
         return target
 
     return make

@@ -219,7 +219,7 @@ class Worker:
         if roll < 0.35:
             return "remove", "removed", {"audit": 2, "history": 1, "decisions": 1, "stations": 0}
         if roll < 0.42:
-            return "rebuild", "removed", {"audit": 3, "history": 2, "decisions": 1, "stations": 1}
+            return "rebuild", "removed", {"audit": 4, "history": 2, "decisions": 1, "stations": 1}
         if roll < 0.75:
             if status == "active":
                 return "revive", "rectifying", {"audit": 2, "history": 1, "decisions": 1, "stations": 0}

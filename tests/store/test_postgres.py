@@ -309,8 +309,8 @@ def _every_row(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 def test_the_sample_on_postgresql_is_the_sample_on_sqlite(server: Databases, tmp_path: Path) -> None:
     url = server.empty(tmp_path, "sample")
+    on_pg = open_database(Settings(database_url=url, data_dir=tmp_path)).db
     try:
-        on_pg = open_database(Settings(database_url=url, data_dir=tmp_path)).db
         pg_summary = generate_sample(on_pg, SMALL, seed=11, today=TODAY)
         with sqlite_database(tmp_path, "sample") as on_sqlite:
             sqlite_summary = generate_sample(on_sqlite, SMALL, seed=11, today=TODAY)
@@ -319,6 +319,8 @@ def test_the_sample_on_postgresql_is_the_sample_on_sqlite(server: Databases, tmp
         assert pg_summary.counts == sqlite_summary.counts
         for table, rows in expected.items():
             assert len(found[table]) == len(rows), table
+            if table == "audit_log":  # the moment written (and so the chain's hash) is the clock's
+                rows, found[table] = [r[:1] + r[2:-1] for r in rows], [r[:1] + r[2:-1] for r in found[table]]
             assert found[table] == rows, table
         # The ids the sample used are behind the sequences: the app goes on adding rows as usual.
         with on_pg.reading() as session:
@@ -333,6 +335,6 @@ def test_the_sample_on_postgresql_is_the_sample_on_sqlite(server: Databases, tmp
         case_id = cases.add_case(on_pg, case, "王芳", TODAY).id
         assert station_id > max(r[0] for r in expected["station"])
         assert case_id > max(r[0] for r in expected["mediation_case"])
-        on_pg.dispose()
     finally:
+        on_pg.dispose()
         server.discard(url)
