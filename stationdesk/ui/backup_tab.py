@@ -32,6 +32,7 @@ from stationdesk.services.preferences import MAX_BACKUP_KEEP
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
 from stationdesk.ui.list_model import ListColumn, ListModel, list_table
+from stationdesk.ui.shared_settings import save_changed
 from stationdesk.ui.standards_editor import NOTE_STYLE
 from stationdesk.ui.tasks import TaskRunner
 
@@ -262,11 +263,8 @@ class BackupTab(QWidget):
             self.status.clear()
 
     def save(self) -> bool:
-        changed = {key: value for key, value in self.values().items() if value != self._stored[key]}
-        try:
-            preferences.put_many(self._db, changed, self._actor)
-        except UserError as exc:
-            dialogs.show_error(self, exc)
+        changed = save_changed(self, self._db, self._actor, self.values(), self._stored)
+        if changed is None:
             return False
         self.reload()
         self.status.setText("已保存，所有电脑即时生效")

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from stationdesk.domain.logo import decode_logo, encode_logo, logo_problem
-from stationdesk.errors import UserError
 from stationdesk.services import preferences
 from stationdesk.services.preferences import MAX_BUREAU_NAME
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
+from stationdesk.ui.shared_settings import save_changed
 from stationdesk.ui.standards_editor import NOTE_STYLE
 
 KEYS = ("bureau_name", "report_contact", "bureau_logo")
@@ -131,11 +131,8 @@ class BureauTab(QWidget):
         self._update()
 
     def save(self) -> bool:
-        changed = {key: value for key, value in self.values().items() if value != self._stored[key]}
-        try:
-            preferences.put_many(self._db, changed, self._actor)
-        except UserError as exc:
-            dialogs.show_error(self, exc)
+        changed = save_changed(self, self._db, self._actor, self.values(), self._stored)
+        if changed is None:
             return False
         self.reload()
         self.status.setText("已保存")

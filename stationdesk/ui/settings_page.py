@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 
 from stationdesk.domain.deadlines import DEADLINE_RULES
 from stationdesk.domain.permissions import Permission
-from stationdesk.errors import UserError
 from stationdesk.services import preferences
 from stationdesk.services.preferences import MAX_DAILY_FOLLOW_UPS
 from stationdesk.store.database import Database
-from stationdesk.ui import dialogs, rights
+from stationdesk.ui import rights
 from stationdesk.ui.accounts_tab import AccountsTab
 from stationdesk.ui.backup_tab import BackupTab
 from stationdesk.ui.bureau_tab import BureauTab
 from stationdesk.ui.form_field import FormField
+from stationdesk.ui.shared_settings import save_changed
 from stationdesk.ui.standards_editor import NOTE_STYLE, StandardsEditor
 from stationdesk.ui.tasks import TaskRunner
 from stationdesk.ui.zombie_rules_tab import ZombieRulesTab
@@ -170,11 +170,8 @@ class BusinessRulesTab(QWidget):
         use, shown as an error."""
         if not self.validate():
             return False
-        changed = {key: value for key, value in self.values().items() if value != self._stored[key]}
-        try:
-            preferences.put_many(self._db, changed, self._actor)
-        except UserError as exc:
-            dialogs.show_error(self, exc)
+        changed = save_changed(self, self._db, self._actor, self.values(), self._stored)
+        if changed is None:
             return False
         self._stored.update(changed)
         self.reload()
