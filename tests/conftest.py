@@ -572,3 +572,17 @@ def drop_audit_triggers(db: Database) -> None:
             conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
         else:
             conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log")
+
+
+LOCK_HOLDER = """
+import sys
+from pathlib import Path
+from stationdesk.config import Settings, sqlite_url
+from stationdesk.services.opening import open_database
+path = Path(sys.argv[1])
+opened = open_database(Settings(sqlite_url(path), path.parent / "userdata"))
+print("open", flush=True)
+sys.stdin.readline()
+"""
+"""A program that opens the SQLite file named by its argument (taking its lock), says "open", and
+holds it until a line arrives on its stdin: the other running instance of the lock tests."""

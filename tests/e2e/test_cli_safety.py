@@ -11,19 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import LOCK_HOLDER as HOLDER
+
 pytestmark = pytest.mark.sqlite_only(reason="the lock file beside a SQLite database")
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLDER = """
-import sys
-from pathlib import Path
-from stationdesk.config import Settings, sqlite_url
-from stationdesk.services.opening import open_database
-path = Path(sys.argv[1])
-opened = open_database(Settings(sqlite_url(path), path.parent / "userdata"))
-print("open", flush=True)
-sys.stdin.readline()
-"""
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,20 +19,11 @@ from stationdesk.services import backups, preferences
 from stationdesk.services.opening import open_database, open_for_reading
 from stationdesk.store.database import Database, make_engine
 from stationdesk.store.instance_lock import DatabaseInUse, computer_name
+from tests.conftest import LOCK_HOLDER as HOLDER
 
 pytestmark = pytest.mark.sqlite_only(reason="the lock file, damaged files and schema stamps of SQLite files")
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLDER = """
-import sys
-from pathlib import Path
-from stationdesk.config import Settings, sqlite_url
-from stationdesk.services.opening import open_database
-path = Path(sys.argv[1])
-opened = open_database(Settings(sqlite_url(path), path.parent / "userdata"))
-print("open", flush=True)
-sys.stdin.readline()
-"""
 
 
 def _settings(path: Path) -> Settings:
