@@ -235,58 +235,65 @@ def _wait_message(until: datetime, now: datetime) -> str:
     return f"尝试次数过多，请 {seconds} 秒后再试"
 
 
-def _sign_in_reading(db: Database, name: str, password: str, now: datetime) -> Principal:
-    """`sign_in` on a database opened read-only (another program holds it): the same answers,
-    with the failures counted in this process only, since nothing can be written."""
-    with db.reading() as session:
-        user = session.scalar(select(User).where(User.username == name)) if name else None
-    failures, until = _unknown_failures.get(name, (0, None))
+@dataclass(frozen=True)
+class _Verdict:
+    """The answer to one attempt: the refusal (None: signed in) and the name's failure count and
+    wait after it."""
+
+    refused: str | None
+    failures: int
+    until: datetime | None
+
+
+def _judge(user: User | None, password: str, failures: int, until: datetime | None, now: datetime) -> _Verdict:
+    """The one rule for an attempt, whoever keeps the count (the account row, or this process)."""
     if until is not None and until > now:
-        raise SignInRefused(_wait_message(until, now))
+        return _Verdict(_wait_message(until, now), failures, until)
     if user is None or not _verify(user.password_hash, password):
         if user is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(_DUMMY_HASH, password)  # the same work as a real check
         wait = wait_after_failures(failures + 1)
-        _unknown_failures[name] = (failures + 1, now + timedelta(seconds=wait) if wait else None)
-        raise SignInRefused(WRONG)
+        return _Verdict(WRONG, failures + 1, now + timedelta(seconds=wait) if wait else None)
     if not user.active:
-        raise SignInRefused("该账号已停用，请联系管理员")
-    _unknown_failures.pop(name, None)
+        return _Verdict("该账号已停用，请联系管理员", failures, until)
+    return _Verdict(None, 0, None)
+
+
+def _principal(user: User) -> Principal:
     return Principal(user.username, Role(user.role), user.county_id, user.display_name)
 
 
 def sign_in(db: Database, username: str, password: str, now: datetime | None = None) -> Principal:
-    """The principal for a correct name and password; `SignInRefused` otherwise."""
+    """The principal for a correct name and password; `SignInRefused` otherwise.
+
+    On a database opened read-only (another program holds it) the answers are the same, with
+    every name's failures counted in this process, since nothing can be written.
+    """
     name, now = username.strip(), now or utc_now()
     if db.read_only:
-        return _sign_in_reading(db, name, password, now)
-    refused: str | None = None
-    with db.writing() as session:
-        user = session.scalar(select(User).where(User.username == name)) if name else None
-        failures, until = (user.failed_logins, user.locked_until) if user else _unknown_failures.get(name, (0, None))
-        if until is not None and until > now:
-            refused = _wait_message(until, now)
-        elif user is None or not _verify(user.password_hash, password):
+        with db.reading() as session:
+            user = session.scalar(select(User).where(User.username == name)) if name else None
+        verdict = _judge(user, password, *_unknown_failures.get(name, (0, None)), now)
+        principal = _principal(user) if user is not None and verdict.refused is None else None
+        _unknown_failures[name] = (verdict.failures, verdict.until)
+    else:
+        with db.writing() as session:
+            user = session.scalar(select(User).where(User.username == name)) if name else None
+            counted = (user.failed_logins, user.locked_until) if user else _unknown_failures.get(name, (0, None))
+            verdict = _judge(user, password, *counted, now)
+            principal = None
             if user is None:
-                _verify(_DUMMY_HASH, password)  # the same work as a real check
-            failures += 1
-            wait = wait_after_failures(failures)
-            until = now + timedelta(seconds=wait) if wait else None
-            if user is None:
-                _unknown_failures[name] = (failures, until)
-            else:
-                user.failed_logins, user.locked_until = failures, until
-                audit.record(session, name, "login_failed", "app_user", user.id, new={"failed_logins": failures})
-            refused = WRONG
-        elif not user.active:
-            refused = "该账号已停用，请联系管理员"
-        else:
-            user.failed_logins, user.locked_until = 0, None
-            if HASHER.check_needs_rehash(user.password_hash):
-                user.password_hash = HASHER.hash(password)
-            audit.record(session, name, "login", "app_user", user.id)
-            principal = Principal(user.username, Role(user.role), user.county_id, user.display_name)
-    if refused is not None:
-        raise SignInRefused(refused)
+                _unknown_failures[name] = (verdict.failures, verdict.until)
+            elif verdict.refused == WRONG:
+                user.failed_logins, user.locked_until = verdict.failures, verdict.until
+                audit.record(session, name, "login_failed", "app_user", user.id, new={"failed_logins": verdict.failures})
+            elif verdict.refused is None:
+                user.failed_logins, user.locked_until = 0, None
+                if HASHER.check_needs_rehash(user.password_hash):
+                    user.password_hash = HASHER.hash(password)
+                audit.record(session, name, "login", "app_user", user.id)
+                principal = _principal(user)
+    if verdict.refused is not None or principal is None:
+        raise SignInRefused(verdict.refused or WRONG)
     _unknown_failures.pop(name, None)
     return principal
