@@ -390,6 +390,7 @@ class Desk:
         scheme: bool = False,
         county_id: int | None = None,
         level: str = "ordinary",
+        established_on: date = date(2019, 3, 15),
     ) -> int:
         from stationdesk.domain.station_rules import StationDraft
         from stationdesk.services import stations
@@ -404,7 +405,7 @@ class Desk:
             host_name=f"{name}依托单位",
             first_payout_scheme=scheme,
             level=level,
-            established_on=date(2019, 3, 15),
+            established_on=established_on,
         )
         return stations.create_station(self.db, draft, CLERK, TODAY).id
 

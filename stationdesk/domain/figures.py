@@ -8,6 +8,7 @@ them by `domain.indicators`, which states its numerator and denominator.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -94,6 +95,22 @@ class StationFigures:
             values[f"{indicator.value}_rate"] = rate.percent_text()
             values[f"{indicator.value}_counts"] = rate.counts_text()
         return values
+
+
+def sum_figures(items: Iterable[StationFigures], station_id: int = 0) -> StationFigures:
+    """Counts added up over stations or areas (a totals row, a county's whole): the rates of the
+    sum are formed from the summed counts. The last-activity dates are the latest of any."""
+    items = list(items)
+    counts = {
+        name: sum(getattr(f, name) for f in items)
+        for name in StationFigures.__dataclass_fields__
+        if name != "station_id" and not name.startswith("last_")
+    }
+    lasts = {
+        name: max((d for f in items if (d := getattr(f, name)) is not None), default=None)
+        for name in ("last_case_on", "last_consultation_on")
+    }
+    return StationFigures(station_id, **counts, **lasts)
 
 
 # The per-station rates, in the order screens and prints list them.

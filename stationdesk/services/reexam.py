@@ -77,6 +77,15 @@ def round_of_year(db: Database, year: int) -> RoundInfo | None:
         return _round_info(session, round_) if round_ else None
 
 
+def latest_round(db: Database, up_to_year: int) -> RoundInfo | None:
+    """The most recent round of `up_to_year` or before (the overview's 最近一次复核)."""
+    with db.reading() as session:
+        round_ = session.scalar(
+            select(ReexamRound).where(ReexamRound.year <= up_to_year).order_by(ReexamRound.year.desc()).limit(1)
+        )
+        return _round_info(session, round_) if round_ else None
+
+
 def _round(session: Session, round_id: int) -> ReexamRound:
     round_ = session.get(ReexamRound, round_id)
     if round_ is None:

@@ -160,3 +160,61 @@ class TableReport:
     notes: tuple[str, ...] = field(default=())
     bureau_logo: bytes = b""
     """PNG/JPEG printed beside the bureau's name (设置 → 单位信息); b"" for none."""
+    charts: tuple[Chart, ...] = ()
+    """Printed after the table and its notes, each full width (the .xlsx leaves them out)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (统计图): one shape drawn on screen (Qt Charts) and in print (ReportLab) alike
+# ---------------------------------------------------------------------------------------------
+
+ChartKind = Literal["line", "bar", "stacked_bar", "heatmap"]
+"""line         one point per category per series (cases per month);
+bar          bars side by side per category (a rate per county), optional reference lines;
+stacked_bar  the series stacked per category (stations per county, by level);
+heatmap      a table: `categories` are its rows, each series one column, a cell shaded by its value.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One named line, bar colour or heat-map column; one value per category, None for no data
+    (a rate with nothing to count is not 0 %)."""
+
+    name: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLine:
+    """A horizontal bar across the chart (the standard's threshold), in the chart's unit."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart's data and captions, computed by the services; each renderer only draws it.
+
+    `unit` is the value axis' unit ("件", "个", "%"; rates are given in percent, 0-100).
+    `highlights` are category positions to mark (the 3·15 and 双11 months).
+    """
+
+    key: str
+    title: str
+    kind: ChartKind
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str
+    references: tuple[ReferenceLine, ...] = ()
+    highlights: tuple[int, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(
+                    f"{self.key}: series {series.name!r} has {len(series.values)} values for "
+                    f"{len(self.categories)} categories"
+                )

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from stationdesk.domain.figures import StationFigures
+from stationdesk.domain.figures import StationFigures, sum_figures
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.logo import decode_logo
 from stationdesk.domain.money import format_wan_yuan
@@ -35,11 +35,11 @@ _LEVEL_SHORT = {
 }
 
 
-def _bureau(db: Database) -> str:
+def bureau_name(db: Database) -> str:
     return str(preferences.get(db, "bureau_name") or "")
 
 
-def _logo(db: Database) -> bytes:
+def bureau_logo(db: Database) -> bytes:
     return decode_logo(str(preferences.get(db, "bureau_logo") or ""))
 
 
@@ -105,8 +105,8 @@ def counties_summary(db: Database, today: date) -> TableReport:
     return TableReport(
         title="消费维权服务站分布情况汇总表",
         subtitle=f"截至{today.year}年{today.month}月{today.day}日（不含已撤销站点）",
-        bureau_name=_bureau(db),
-        bureau_logo=_logo(db),
+        bureau_name=bureau_name(db),
+        bureau_logo=bureau_logo(db),
         printed_on=today,
         columns=tuple(columns),
         rows=rows,
@@ -121,14 +121,6 @@ def counties_summary(db: Database, today: date) -> TableReport:
 # -- (2) the year's work per county ---------------------------------------------------------
 def _fraction(figures: StationFigures, indicator: Indicator, count_basic: bool) -> Fraction | None:
     return figures.rate(indicator, count_basic).fraction
-
-
-def _sum_figures(items: list[StationFigures]) -> StationFigures:
-    """Counts added up (the totals row); the last-activity dates are not summed, just dropped."""
-    names = [
-        n for n in StationFigures.__dataclass_fields__ if n != "station_id" and not n.startswith("last_")
-    ]
-    return StationFigures(0, **{n: sum(getattr(f, n) for f in items) for n in names})
 
 
 def _sentence(place: str, stations: int, figures: StationFigures, count_basic: bool) -> str:
@@ -184,14 +176,14 @@ def work_summary(db: Database, year: int, today: date) -> TableReport:
         paragraphs.append(_sentence(name, stations, figures, count_basic))
         all_figures.append(figures)
         all_stations += stations
-    total = _sum_figures(all_figures)
-    bureau = _bureau(db)
+    total = sum_figures(all_figures)
+    bureau = bureau_name(db)
     lead = _sentence(f"{year}年全辖区", all_stations, total, count_basic)
     return TableReport(
         title=f"{year}年度消费维权服务站工作情况汇总表",
         subtitle=_year_span(year),
         bureau_name=bureau,
-        bureau_logo=_logo(db),
+        bureau_logo=bureau_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,
@@ -243,8 +235,8 @@ def ranking_summary(db: Database, year: int, today: date) -> TableReport:
     return TableReport(
         title=f"{year}年度示范站点复核红黑榜",
         subtitle=f"{round_.title}（参加复核 {round_.stations} 个站点，前后各 {ranked.size} 名）",
-        bureau_name=_bureau(db),
-        bureau_logo=_logo(db),
+        bureau_name=bureau_name(db),
+        bureau_logo=bureau_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,
@@ -318,8 +310,8 @@ def zombie_summary(db: Database, year: int, today: date) -> TableReport:
         title=f"{year}年度僵尸站点清单及处置情况",
         subtitle=_year_span(year)
         + (f"；截至{today.isoformat()}尚待处置 {pending} 个" if year == today.year else ""),
-        bureau_name=_bureau(db),
-        bureau_logo=_logo(db),
+        bureau_name=bureau_name(db),
+        bureau_logo=bureau_logo(db),
         printed_on=today,
         columns=columns,
         rows=rows,

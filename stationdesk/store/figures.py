@@ -226,13 +226,30 @@ def county_figures(
     Every station's activity counts, a station removed since included: its cases were the county's
     work that year. The last-activity fields are the latest in the county.
     """
-    parts = _parts(session, start, end, None, as_of)
+    return area_figures(session, start, end, as_of)
+
+
+def area_figures(
+    session: Session, start: date, end: date, as_of: date | None = None, county_id: int | None = None
+) -> dict[int, tuple[int, StationFigures]]:
+    """`county_figures`, or with `county_id` the same summed per street of that county (the
+    overview narrowed to one county): street id → (stations, figures); 0 holds the stations
+    without a street."""
+    ids = None
+    area: Any = _s.county_id
+    if county_id is not None:
+        ids = list(session.scalars(select(_s.id).where(_s.county_id == county_id)))
+        area = func.coalesce(_s.street_id, 0)
+    parts = _parts(session, start, end, ids, as_of)
     by_name = {column.key: column for part in parts for column in part.c if column.key != "station_id"}
     columns = [
         func.max(by_name[name]) if name.startswith("last_") else _sum(by_name[name]) for name in _FIELDS[1:]
     ]
     live = func.count(case((_s.status != StationStatus.REMOVED.value, literal_column("1"))))
-    query = _joined(select(_s.county_id, live, *columns), parts).group_by(_s.county_id)
+    query = _joined(select(area, live, *columns), parts)
+    if county_id is not None:
+        query = query.where(_s.county_id == county_id)
+    query = query.group_by(area)
     return {row[0]: (row[1], StationFigures(row[0], *row[2:])) for row in session.execute(query)}
 
 

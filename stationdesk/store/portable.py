@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, ColumnElement
+from sqlalchemy import Column, ColumnElement, Integer, extract, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -66,3 +66,11 @@ def sort_order(column: Any, descending: bool) -> ColumnElement[Any]:
     if descending:
         return _OnSqliteOrElse(column.desc(), column.desc().nulls_last())
     return _OnSqliteOrElse(column.asc(), column.asc().nulls_first())
+
+
+def month_key(column: Any) -> ColumnElement[int]:
+    """A date column's month as YYYYMM, to group by: on SQLite the day is stored as the integer
+    YYYYMMDD (`store.types.Day`), so it is a division; elsewhere year × 100 + month."""
+    sqlite = (type_coerce(column, Integer) // 100).self_group()
+    other = (extract("year", column) * 100 + extract("month", column)).cast(Integer)
+    return _OnSqliteOrElse(sqlite, other)

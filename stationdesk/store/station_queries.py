@@ -40,6 +40,10 @@ class StationFilter:
     active_since: date | None = None
     # Only stations with no case or consultation since this day (the opposite: gone quiet).
     quiet_since: date | None = None
+    # Only stations established in these days (the overview's 新设站点).
+    established_between: tuple[date, date] | None = None
+    # Only stations removed (撤销) in these days (the overview's 撤销站点).
+    removed_between: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,14 @@ def _apply_filter(query: Select, flt: StationFilter) -> Select:  # type: ignore[
         query = query.where(_s.id.in_(_active_station_ids(flt.active_since)))
     if flt.quiet_since is not None:
         query = query.where(_s.id.not_in(_active_station_ids(flt.quiet_since)))
-    if not flt.include_removed and flt.status is None:
+    if flt.established_between is not None:
+        first, last = flt.established_between
+        query = query.where(_s.established_on >= first, _s.established_on <= last)
+    if flt.removed_between is not None:
+        first, last = flt.removed_between
+        query = query.where(_s.status == StationStatus.REMOVED.value, _s.status_changed_on >= first,
+                            _s.status_changed_on <= last)  # fmt: skip
+    elif not flt.include_removed and flt.status is None:
         query = query.where(_s.status != StationStatus.REMOVED.value)
     return query
 
