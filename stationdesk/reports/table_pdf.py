@@ -40,6 +40,7 @@ from reportlab.platypus import (
 )
 
 from stationdesk.reports import formatting
+from stationdesk.reports.chart_pdf import chart_flowables
 from stationdesk.reports.files import write_atomically
 from stationdesk.reports.fonts import printable, register_font
 from stationdesk.reports.pdf_kit import beside_logo
@@ -104,6 +105,7 @@ def table_report_pdf(report: TableReport) -> bytes:
         *_heading(report, styles, doc.width),
         _table(report, styles, doc.width),
         *_closing(report, styles, doc.width),
+        *_charts(report, font, doc.width),
     ]
     doc.build(story, canvasmaker=_numbered_canvas(report.title, font))
     return buffer.getvalue()
@@ -433,6 +435,18 @@ def _closing(report: TableReport, styles: _Styles, width: float) -> list[Flowabl
     if report.notes:
         story.append(Spacer(1, 3 * mm))
         story += [_flowing(text, styles.note, width) for text in report.notes]
+    return story
+
+
+def _charts(report: TableReport, font: str, width: float) -> list[Flowable]:
+    """The report's charts after everything the table says, each full width.
+
+    Last because the table is the document of record and the charts only illustrate it; each
+    chart is one KeepTogether, so it starts on the next page when the rest of this one is too short.
+    """
+    story: list[Flowable] = []
+    for chart in report.charts:
+        story += chart_flowables(chart, width, font)
     return story
 
 

@@ -13,7 +13,8 @@ from datetime import date
 
 from stationdesk.domain.money import format_yuan
 from stationdesk.domain.periods import Week
-from stationdesk.services import register, summaries
+from stationdesk.services import register
+from stationdesk.services.letterhead import bureau_logo, bureau_name
 from stationdesk.services.report_types import Cell, Column, HeaderGroup, TableReport
 from stationdesk.store import overview_queries
 from stationdesk.store.database import Database
@@ -89,8 +90,8 @@ def weekly_bulletin(db: Database, week: Week, today: date) -> TableReport:
     return TableReport(
         title="消费维权服务站每周动态",
         subtitle=week.label,
-        bureau_name=summaries.bureau_name(db),
-        bureau_logo=summaries.bureau_logo(db),
+        bureau_name=bureau_name(db),
+        bureau_logo=bureau_logo(db),
         printed_on=today,
         columns=tuple(columns),
         rows=rows,

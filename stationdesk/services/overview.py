@@ -12,13 +12,14 @@ Each number carries a `ListLink`: which list it was counted from, so the page ca
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from stationdesk.domain.figures import StationFigures, sum_figures
 from stationdesk.domain.indicators import Indicator
-from stationdesk.domain.periods import PEAK_MONTHS, months_ending, same_days_last_year, year_period
+from stationdesk.domain.periods import PEAK_MONTHS, Month, months_ending, same_days_last_year, year_period
 from stationdesk.domain.vocabulary import StationLevel
 from stationdesk.services import (
     indicators,
@@ -74,6 +75,16 @@ class Tally:
     link: ListLink
 
 
+@dataclass(frozen=True, slots=True)
+class AreaFigures:
+    """One area's line in the printed overview: its stations not removed and its year's figures."""
+
+    area_id: int
+    name: str
+    stations: int
+    figures: StationFigures
+
+
 @dataclass(frozen=True)
 class Overview:
     """The overview's numbers and charts for one filter."""
@@ -92,6 +103,7 @@ class Overview:
     last_figures: StationFigures
     overdue: Tally
     count_basic: bool
+    areas: tuple[AreaFigures, ...] = field(default=())
     charts: tuple[Chart, ...] = field(default=())
 
     def rate_text(self, indicator: Indicator, last: bool = False) -> str:
@@ -145,16 +157,12 @@ def overview(db: Database, flt: OverviewFilter, today: date) -> Overview:
         months = months_ending(as_of)
         monthly = overview_queries.cases_by_month(session, months[0].first_day, months[-1].last_day, county)
     area_list = areas.ordered({a for a, _, _, _ in breakdown} | set(this_year))
-    by_cat: dict[int, int] = defaultdict(int)
-    by_level: dict[str, int] = defaultdict(int)
-    by_area: dict[int, int] = defaultdict(int)
-    for area, category, level, n in breakdown:
-        by_cat[category] += n
-        by_level[level] += n
-        by_area[area] += n
+    by_cat = _summed(breakdown, lambda area, category, level: category)
+    by_level = _summed(breakdown, lambda area, category, level: level)
+    by_area = _summed(breakdown, lambda area, category, level: area)
     period = (start, end)
     charts = (
-        _monthly_chart(months, monthly),
+        _monthly_chart(months, monthly, as_of),
         _levels_chart(area_list, breakdown),
         _success_chart(db, flt.year, area_list, this_year),
         _heat_map(area_list, categories, breakdown),
@@ -180,13 +188,30 @@ def overview(db: Database, flt: OverviewFilter, today: date) -> Overview:
         last_figures=sum_figures([f for _, f in last_year.values()]),
         overdue=Tally("逾期未办结", overdue, ListLink("cases", county_id=county, overdue=True)),
         count_basic=indicators.counts_basic_as_satisfied(db),
+        areas=tuple(
+            AreaFigures(aid, name, by_area.get(aid, 0), this_year.get(aid, (0, StationFigures(aid)))[1])
+            for aid, name in area_list
+        ),
         charts=charts,
     )
 
 
 # -- the charts -------------------------------------------------------------------------------
-def _monthly_chart(months: list, monthly: dict[int, int]) -> Chart:  # type: ignore[type-arg]
+Breakdown = list[tuple[int, int, str, int]]
+"""(area id, category id, level, stations) rows, as `overview_queries.station_breakdown` gives."""
+
+
+def _summed(breakdown: Breakdown, key: Callable[[int, int, str], Hashable]) -> dict[Any, int]:
+    """The stations of `breakdown` added up by `key(area, category, level)`."""
+    sums: dict[Any, int] = defaultdict(int)
+    for area, category, level, n in breakdown:
+        sums[key(area, category, level)] += n
+    return sums
+
+
+def _monthly_chart(months: list[Month], monthly: dict[int, int], as_of: date) -> Chart:
     peaks = "、".join(f"{m}月（{name}）" for m, name in PEAK_MONTHS.items())
+    partial = f"{as_of.month}月只统计到{as_of.day}日；" if as_of < months[-1].last_day else ""
     return Chart(
         key="cases_by_month",
         title=f"近{len(months)}个月受理投诉数",
@@ -195,14 +220,12 @@ def _monthly_chart(months: list, monthly: dict[int, int]) -> Chart:  # type: ign
         series=(Series("受理投诉", tuple(float(monthly.get(m.key, 0)) for m in months)),),
         unit="件",
         highlights=tuple(i for i, m in enumerate(months) if m.is_peak),
-        note=f"按受理日期计入当月；标出的是{peaks}。",
+        note=f"按受理日期计入当月；{partial}标出的是{peaks}。",
     )
 
 
-def _levels_chart(areas: list[tuple[int, str]], breakdown: list[tuple[int, int, str, int]]) -> Chart:
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    for area, _category, level, n in breakdown:
-        counts[area, level] += n
+def _levels_chart(areas: list[tuple[int, str]], breakdown: Breakdown) -> Chart:
+    counts = _summed(breakdown, lambda area, category, level: (area, level))
     return Chart(
         key="stations_by_level",
         title="各地在册站点数（按级别）",
@@ -247,12 +270,8 @@ def _success_chart(
     )
 
 
-def _heat_map(
-    areas: list[tuple[int, str]], categories: dict[int, str], breakdown: list[tuple[int, int, str, int]]
-) -> Chart:
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for area, category, _level, n in breakdown:
-        counts[area, category] += n
+def _heat_map(areas: list[tuple[int, str]], categories: dict[int, str], breakdown: Breakdown) -> Chart:
+    counts = _summed(breakdown, lambda area, category, level: (area, category))
     return Chart(
         key="coverage",
         title="站点覆盖情况（地区 × 类别）",
@@ -262,7 +281,7 @@ def _heat_map(
             Series(name, tuple(float(counts.get((aid, cid), 0)) for aid, _ in areas)) for cid, name in categories.items()
         ),
         unit="个",
-        note="颜色越深站点越多；空白为该地区尚无此类站点。",
+        note="颜色越深站点越多；0 表示该地区尚无此类站点。",
     )
 
 

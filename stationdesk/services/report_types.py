@@ -19,6 +19,7 @@ SUMMARY_KINDS: dict[str, str] = {
     "work": "年度工作情况汇总表",
     "ranking": "年度复核红黑榜",
     "zombies": "僵尸站点清单及处置情况",
+    "overview": "统计概览（含图表）",
 }
 """The summaries by the code the command line takes, with the name the UI lists them under
 (here, with no database imports, so the command line's parser can list them at once)."""

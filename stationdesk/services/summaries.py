@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 
 from stationdesk.domain.figures import StationFigures, sum_figures
 from stationdesk.domain.indicators import Indicator
-from stationdesk.domain.logo import decode_logo
 from stationdesk.domain.money import format_wan_yuan
 from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus, ZombieAction
 from stationdesk.errors import UserError
 from stationdesk.services import preferences, reexam, reexam_results, register, zombies
+from stationdesk.services.letterhead import bureau_logo, bureau_name
+from stationdesk.services.overview import OverviewFilter
+from stationdesk.services.overview_report import overview_report
 from stationdesk.services.report_types import SUMMARY_KINDS, Cell, Column, HeaderGroup, TableReport
 from stationdesk.store import figures as figure_queries
 from stationdesk.store.database import Database
@@ -33,14 +35,6 @@ _LEVEL_SHORT = {
     StationLevel.MUNICIPAL: "市级",
     StationLevel.ORDINARY: "普通",
 }
-
-
-def bureau_name(db: Database) -> str:
-    return str(preferences.get(db, "bureau_name") or "")
-
-
-def bureau_logo(db: Database) -> bytes:
-    return decode_logo(str(preferences.get(db, "bureau_logo") or ""))
 
 
 def _year_span(year: int) -> str:
@@ -326,6 +320,7 @@ _BUILDERS: dict[str, Callable[[Database, int, date], TableReport]] = {
     "work": work_summary,
     "ranking": ranking_summary,
     "zombies": zombie_summary,
+    "overview": lambda db, year, today: overview_report(db, OverviewFilter(year), today),
 }
 
 

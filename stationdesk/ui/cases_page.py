@@ -28,6 +28,7 @@ from stationdesk.domain.dates import months_before
 from stationdesk.domain.vocabulary import CaseHandling, CaseOutcome
 from stationdesk.services import cases, register
 from stationdesk.services.cases import CaseFilter, CaseRow
+from stationdesk.services.overview import ListLink
 from stationdesk.store.case_queries import CLOSED, OPEN
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import case_rows_export
@@ -200,6 +201,28 @@ class CasesPage(QWidget):
         )
         if reload:
             self.reload()
+
+    def show_link(self, link: ListLink) -> None:
+        """Narrow the list to the cases behind an overview number: the county, the overdue ones,
+        or those received in the period (a period the box does not offer is added to it)."""
+        widgets = (self.search, self.period, self.county, self.state, self.handling, self.overdue)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        self.county.setCurrentIndex(max(0, self.county.findData(link.county_id)))
+        self.state.setCurrentIndex(0)
+        self.handling.setCurrentIndex(0)
+        self.overdue.setChecked(link.overdue)
+        if link.period is not None:
+            index = self.period.findData(link.period)
+            if index < 0:
+                first, last = link.period
+                self.period.addItem(f"{first.isoformat()} 至 {last.isoformat()}", link.period)
+                index = self.period.count() - 1
+            self.period.setCurrentIndex(index)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._apply_filters()
 
     def _fetch_rows(self, ids: list[int]) -> dict[int, CaseRow]:  # type: ignore[override]
         return cases.load_case_rows(self._db, ids)

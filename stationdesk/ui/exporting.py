@@ -21,7 +21,7 @@ from stationdesk.services.report_types import Cell, Column, ColumnKind
 from stationdesk.transfer.list_xlsx import ExportCancelled, ListExport, write_list_xlsx
 from stationdesk.ui import dialogs
 from stationdesk.ui.list_model import ListColumn, ListModel
-from stationdesk.ui.pdf_preview import last_folder, remember_folder
+from stationdesk.ui.pdf_preview import ask_save_target
 from stationdesk.ui.tasks import Cancelled, TaskContext, TaskRunner
 
 
@@ -36,12 +36,9 @@ def export_to_excel(
     parent: QWidget, runner: TaskRunner, settings: QSettings, build: Callable[[], ListExport], name: str
 ) -> None:
     """Ask where, then build and write the export in the background; offer to open it."""
-    target = dialogs.save_path(parent, "导出 Excel", last_folder(settings) / f"{name}.xlsx", "Excel 工作簿 (*.xlsx)")
+    target = ask_save_target(parent, settings, "导出 Excel", name, ".xlsx")
     if target is None:
         return
-    if target.suffix.lower() != ".xlsx":
-        target = target.with_name(target.name + ".xlsx")
-    remember_folder(settings, target)
 
     def job(ctx: TaskContext) -> int:
         def progress(done: int, total: int) -> bool:

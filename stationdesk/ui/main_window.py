@@ -28,9 +28,11 @@ from stationdesk.ui import dialogs
 if TYPE_CHECKING:
     from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.services.overview import ListLink
     from stationdesk.store.database import Database
     from stationdesk.ui.audit_page import AuditPage
     from stationdesk.ui.cases_page import CasesPage
+    from stationdesk.ui.overview_page import OverviewPage
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.reexam_page import ReexamPage
     from stationdesk.ui.register_page import RegisterPage
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from stationdesk.ui.zombie_page import ZombiePage
 
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "首页概览"),
     ("register", "站点台账"),
     ("cases", "调解记录"),
     ("payouts", "先行赔付"),
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, runner: TaskRunner, location: str, today: date, actor: str) -> None:
         super().__init__()
         self._settings, self._runner, self._today, self._actor = settings, runner, today, actor
+        self.overview_page: OverviewPage | None = None
         self.register_page: RegisterPage | None = None
         self.cases_page: CasesPage | None = None
         self.payouts_page: PayoutsPage | None = None
@@ -93,7 +97,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self.pages.addWidget(
                 _placeholder(
-                    label, "正在打开数据库…" if key == "register" else f"“{label}”功能将在后续版本中提供。"
+                    label, "正在打开数据库…" if key in ("overview", "register") else f"“{label}”功能将在后续版本中提供。"
                 )
             )
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -177,10 +181,12 @@ class MainWindow(QMainWindow):
         self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
         self._replace_page("statistics", self.reports_page)
         self._attach_audit_page(opened)
+        self._attach_overview_page(opened)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor, self._runner)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
         self._total = opened.station_count
+        self.count_label.setVisible(self.pages.currentWidget() is self.register_page)
         page.reload()
         self.database_attached.emit()
 
@@ -192,6 +198,38 @@ class MainWindow(QMainWindow):
         self.audit_page = AuditPage(opened.db, self._runner, self._settings, self._today)
         self.audit_page.open_station.connect(self.register_page.open_station)
         self._replace_page("audit", self.audit_page)
+
+    def _attach_overview_page(self, opened: OpenedDatabase) -> None:
+        """首页概览: counts whenever it is shown; its numbers open the other pages' lists."""
+        from stationdesk.ui.overview_page import OverviewPage
+
+        assert self.register_page is not None
+        self.overview_page = OverviewPage(opened.db, self._runner, self._settings, self._today)
+        self.overview_page.link_activated.connect(self.show_list)
+        self.overview_page.open_station.connect(self.register_page.open_station)
+        self._replace_page("overview", self.overview_page)
+        if self.pages.currentWidget() is self.overview_page:
+            self.overview_page.reload()
+
+    def show_section(self, key: str) -> QWidget:
+        """Bring the page `key` (a SECTIONS key) forward, as a click in the navigation would."""
+        self.nav.setCurrentRow([k for k, _label in SECTIONS].index(key))
+        return self.pages.currentWidget()
+
+    def show_list(self, link: ListLink) -> None:
+        """Open the list behind an overview number, narrowed to what the number counted."""
+        self.show_section(link.page)
+        if link.page == "register" and self.register_page is not None:
+            self.register_page.show_link(link)
+        elif link.page == "cases" and self.cases_page is not None:
+            self.cases_page.show_link(link)
+        elif link.page == "payouts" and self.payouts_page is not None and link.period is not None:
+            self.payouts_page.show_year(link.period[0].year)
+        elif link.page == "zombies" and self.zombie_page is not None and self.overview_page is not None:
+            county = self.overview_page.county.currentText() if link.county_id is not None else ""
+            self.zombie_page.show_county(county)
+        elif link.page == "reexam" and self.reexam_page is not None:
+            self.reexam_page.tabs.setCurrentWidget(self.reexam_page.ranking)
 
     def _replace_page(self, key: str, page: QWidget) -> None:
         number = [k for k, _label in SECTIONS].index(key)
@@ -207,6 +245,8 @@ class MainWindow(QMainWindow):
         self.count_label.setVisible(page is self.register_page)
         if page is self.settings_page:
             self.settings_page.reload()
+        if page is self.overview_page and page is not None:
+            self.overview_page.reload()  # numbers are never older than the last visit
         lazy = (self.cases_page, self.payouts_page, self.reexam_page, self.zombie_page, self.reports_page)
         if page in lazy and page not in self._loaded_pages:
             self._loaded_pages.add(page)

@@ -143,6 +143,14 @@ class PayoutsPage(QWidget):
         self.totals.setText(payout_totals(rows) + note)
         self._update_buttons()
 
+    def show_year(self, year: int) -> None:
+        """The payouts of `year` (an overview number's list)."""
+        self.all_years.setChecked(False)
+        self.unrecovered.setChecked(False)
+        self.station_search.clear()
+        self.year.setValue(year)
+        self.reload()
+
     def _on_all_years(self, checked: bool) -> None:
         self.year.setEnabled(not checked)
         self.reload()

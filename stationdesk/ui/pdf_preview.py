@@ -49,6 +49,21 @@ def remember_folder(settings: QSettings, path: Path) -> None:
     settings.setValue(FOLDER_KEY, str(path if path.is_dir() else path.parent))
 
 
+FILE_KINDS = {".pdf": "PDF 文件 (*.pdf)", ".xlsx": "Excel 工作簿 (*.xlsx)", ".png": "PNG 图片 (*.png)"}
+
+
+def ask_save_target(parent: QWidget, settings: QSettings, title: str, name: str, suffix: str) -> Path | None:
+    """Where to save `name` + `suffix`: asked in the folder last used, the suffix added when the
+    user typed a name without it; the folder remembered. None when the user cancelled."""
+    target = dialogs.save_path(parent, title, last_folder(settings) / f"{name}{suffix}", FILE_KINDS[suffix])
+    if target is None:
+        return None
+    if target.suffix.lower() != suffix:
+        target = target.with_name(target.name + suffix)
+    remember_folder(settings, target)
+    return target
+
+
 class PdfPreview(QDialog):
     """A PDF held in memory, shown page by page with 打印 / 另存为 / 用外部程序打开."""
 
@@ -154,11 +169,9 @@ class PdfPreview(QDialog):
 
     # -- output --------------------------------------------------------------------------------
     def save_as(self) -> Path | None:
-        target = dialogs.save_path(self, "保存为 PDF", last_folder(self._settings) / self._filename, "PDF 文件 (*.pdf)")
+        target = ask_save_target(self, self._settings, "保存为 PDF", Path(self._filename).stem, ".pdf")
         if target is None:
             return None
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
         try:
             write_atomically(target, self._data)
         except UserError as exc:

@@ -8,23 +8,27 @@ page all print the same way and say the same things.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from stationdesk.domain.periods import Week
 from stationdesk.reports.batch import report_filename, write_batch_pdf, write_station_files
 from stationdesk.reports.station_pdf import ReportCancelled, station_report_pdf
 from stationdesk.reports.table_pdf import table_report_pdf
 from stationdesk.reports.table_xlsx import write_table_report_xlsx
 from stationdesk.services import summaries
+from stationdesk.services.bulletin import weekly_bulletin
+from stationdesk.services.overview import OverviewFilter
+from stationdesk.services.overview_report import overview_report
 from stationdesk.services.report_types import TableReport
 from stationdesk.services.station_reports import DEFAULT_CASE_LIMIT, station_report
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
-from stationdesk.ui.pdf_preview import PdfPreview, last_folder, remember_folder
+from stationdesk.ui.pdf_preview import PdfPreview, ask_save_target, last_folder, remember_folder
 from stationdesk.ui.tasks import Cancelled, TaskContext, TaskRunner
 
 PREVIEW_LIMIT = 2000
@@ -136,35 +140,29 @@ class Printing:
             progress_title="正在生成检查报告文件…",
         )
 
-    # -- summaries --------------------------------------------------------------------------------
-    def _summary(self, kind: str, year: int) -> TableReport:
-        return summaries.summary(self.db, kind, year, self.today)
-
-    def preview_summary(self, parent: QWidget, kind: str, year: int) -> None:
+    # -- summaries, the overview and the weekly bulletin ----------------------------------------
+    def preview_table(self, parent: QWidget, build: Callable[[], TableReport], progress_title: str) -> None:
+        """Build a table report off the GUI thread, then show it in the preview."""
         def job(_ctx: TaskContext) -> tuple[bytes, str]:
-            report = self._summary(kind, year)
+            report = build()
             return table_report_pdf(report), report.title
 
         self.runner.run(
             job,
             on_done=lambda result: self._show(parent, result[0], result[1], f"{result[1]}.pdf"),
-            on_error=lambda exc: dialogs.show_error(parent, exc, "preview summary"),
+            on_error=lambda exc: dialogs.show_error(parent, exc, "preview table report"),
             progress_parent=parent,
-            progress_title="正在生成汇总表…",
+            progress_title=progress_title,
         )
 
-    def export_summary(self, parent: QWidget, kind: str, year: int) -> None:
-        """The summary as .xlsx, where the user chooses; offers to open it in Excel."""
-        suggested = last_folder(self.settings) / f"{year}年{summaries.SUMMARY_KINDS[kind]}.xlsx"
-        target = dialogs.save_path(parent, "导出 Excel", suggested, "Excel 工作簿 (*.xlsx)")
+    def export_table(self, parent: QWidget, build: Callable[[], TableReport], suggested_name: str) -> None:
+        """A table report as .xlsx, where the user chooses; offers to open it in Excel."""
+        target = ask_save_target(parent, self.settings, "导出 Excel", suggested_name, ".xlsx")
         if target is None:
             return
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        remember_folder(self.settings, target)
 
         def job(_ctx: TaskContext) -> Path:
-            write_table_report_xlsx(self._summary(kind, year), target)
+            write_table_report_xlsx(build(), target)
             return target
 
         def done(path: Path) -> None:
@@ -174,7 +172,29 @@ class Printing:
         self.runner.run(
             job,
             on_done=done,
-            on_error=lambda exc: dialogs.show_error(parent, exc, "export summary"),
+            on_error=lambda exc: dialogs.show_error(parent, exc, "export table report"),
             progress_parent=parent,
             progress_title="正在导出…",
         )
+
+    def preview_summary(self, parent: QWidget, kind: str, year: int) -> None:
+        self.preview_table(parent, lambda: summaries.summary(self.db, kind, year, self.today), "正在生成汇总表…")
+
+    def export_summary(self, parent: QWidget, kind: str, year: int) -> None:
+        self.export_table(parent, lambda: summaries.summary(self.db, kind, year, self.today),
+                          f"{year}年{summaries.SUMMARY_KINDS[kind]}")  # fmt: skip
+
+    def preview_overview(self, parent: QWidget, flt: OverviewFilter) -> None:
+        """统计概览 with its charts, for the overview's year and county."""
+        self.preview_table(parent, lambda: overview_report(self.db, flt, self.today), "正在生成统计概览…")
+
+    def export_overview(self, parent: QWidget, flt: OverviewFilter) -> None:
+        self.export_table(parent, lambda: overview_report(self.db, flt, self.today), f"{flt.year}年统计概览")
+
+    def preview_bulletin(self, parent: QWidget, week: Week) -> None:
+        """每周动态 of `week` in the preview."""
+        self.preview_table(parent, lambda: weekly_bulletin(self.db, week, self.today), "正在生成每周动态…")
+
+    def export_bulletin(self, parent: QWidget, week: Week) -> None:
+        self.export_table(parent, lambda: weekly_bulletin(self.db, week, self.today),
+                          f"每周动态 {week.monday.isoformat()}")  # fmt: skip

@@ -27,6 +27,7 @@ from stationdesk.domain.dates import months_before
 from stationdesk.domain.permissions import Permission
 from stationdesk.domain.vocabulary import StationForm, StationLevel, StationStatus
 from stationdesk.services import jurisdictions, register, zombies
+from stationdesk.services.overview import ListLink
 from stationdesk.services.register import StationFilter, StationRow
 from stationdesk.store.database import Database
 from stationdesk.transfer.exports import station_rows_export
@@ -132,8 +133,17 @@ class RegisterPage(QWidget):
         self.import_button.clicked.connect(self.import_roster)
         self.template_button = QPushButton("下载导入模板…")
         self.template_button.clicked.connect(self.save_template)
+        self.period_note = QLabel()
+        self.period_note.setStyleSheet("color: #1a5fb4;")
+        self.clear_period_button = QPushButton("取消此条件")
+        self.clear_period_button.clicked.connect(self.clear_period)
+        self.period_note.setVisible(False)
+        self.clear_period_button.setVisible(False)
         footer = QHBoxLayout()
-        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.count_label)
+        footer.addWidget(self.period_note)
+        footer.addWidget(self.clear_period_button)
+        footer.addStretch(1)
         footer.addWidget(self.template_button)
         footer.addWidget(self.import_button)
         footer.addWidget(self.export_button)
@@ -244,6 +254,51 @@ class RegisterPage(QWidget):
     def _on_load_error(self, exc: BaseException) -> None:
         self.count_label.setText("查询失败")
         dialogs.show_error(self, exc, "loading register")
+
+    def show_link(self, link: ListLink) -> None:
+        """Narrow the list to the stations behind an overview number: its county, street, category,
+        level, or the stations established or removed in its period; every other filter cleared."""
+        combos = (self.county, self.street, self.category, self.form, self.level, self.status, self.activity)
+        for combo in combos:
+            combo.blockSignals(True)
+        self.show_removed.blockSignals(True)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.county.setCurrentIndex(max(0, self.county.findData(link.county_id)))
+        self._fill_streets()
+        self.street.setCurrentIndex(max(0, self.street.findData(link.street_id)))
+        self.category.setCurrentIndex(max(0, self.category.findData(link.category_id)))
+        self.level.setCurrentIndex(max(0, self.level.findData(link.level)))
+        self.form.setCurrentIndex(0)
+        self.activity.setCurrentIndex(0)
+        removed = StationStatus.REMOVED.value if link.removed else None
+        self.status.setCurrentIndex(max(0, self.status.findData(removed)))
+        self.show_removed.setChecked(link.removed)
+        for widget in (*combos, self.show_removed, self.search):
+            widget.blockSignals(False)
+        self._filter = StationFilter(
+            established_between=link.established,
+            removed_between=link.period if link.removed else None,
+        )
+        self._show_period_note()
+        self._apply_filters()
+
+    def _show_period_note(self) -> None:
+        """The overview's period filter has no box of its own: say it, with a way to drop it."""
+        flt = self._filter
+        period, what = (flt.established_between, "新设") if flt.established_between else (flt.removed_between, "撤销")
+        if period is None:
+            self.period_note.setVisible(False)
+            self.clear_period_button.setVisible(False)
+            return
+        self.period_note.setText(f"只显示 {period[0].isoformat()} 至 {period[1].isoformat()} {what}的站点")
+        self.period_note.setVisible(True)
+        self.clear_period_button.setVisible(True)
+
+    def clear_period(self) -> None:
+        self._filter = replace(self._filter, established_between=None, removed_between=None)
+        self._show_period_note()
+        self._apply_filters()
 
     # -- user actions ------------------------------------------------------------------------
     def _is_filtered(self) -> bool:

@@ -309,6 +309,12 @@ class ZombiePage(QWidget):
         self._show_rows()
         self.loaded.emit()
 
+    def show_county(self, county: str) -> None:
+        """Show the flagged stations of `county` (by name; "" for all), now or once swept."""
+        if self.county_filter.findData(county) < 0:
+            self.county_filter.addItem(county, county)  # kept through the next sweep's refill
+        self.county_filter.setCurrentIndex(self.county_filter.findData(county))
+
     def _on_sweep_error(self, exc: BaseException) -> None:
         self._finish_sweep()
         self.summary.setText("排查失败")

@@ -33,6 +33,7 @@ def test_app_opens_on_the_sample_and_fills_the_register(qtbot, runner, demo_db_l
     assert "库中共" in desk.window.count_label.text()
     assert _settings(demo_db_location).display_location() in desk.window.location_label.text()
     assert [desk.window.nav.item(i).text() for i in range(desk.window.nav.count())] == [
+        "首页概览",
         "站点台账",
         "调解记录",
         "先行赔付",
@@ -110,17 +111,17 @@ def test_the_case_and_payout_pages_load_when_first_shown(qtbot, runner, demo_db_
     window = desk.window
     assert window.cases_page is not None and window.payouts_page is not None
     assert window.cases_page.model.rowCount() == 0, "nothing is read before the page is shown"
-    window.nav.setCurrentRow(1)
+    window.show_section("cases")
     assert window.pages.currentWidget() is window.cases_page
     assert window.cases_page.model.rowCount() > 100
     assert not window.count_label.isVisible(), "the station count belongs to the register"
-    window.nav.setCurrentRow(2)
+    window.show_section("payouts")
     assert window.pages.currentWidget() is window.payouts_page
     assert "笔" in window.payouts_page.totals.text()
-    window.nav.setCurrentRow(3)
+    window.show_section("reexam")
     assert window.pages.currentWidget() is window.reexam_page
     assert window.reexam_page.status.text(), "the round's state is shown"
-    window.nav.setCurrentRow(4)
+    window.show_section("zombies")
     assert window.pages.currentWidget() is window.zombie_page
     assert window.zombie_page.model.rowCount() > 0, "the sweep ran when the page was first shown"
 
@@ -139,3 +140,35 @@ def test_leaving_with_unsaved_settings_asks_first(qtbot, runner, demo_db_locatio
     window.settings_page.rules.daily.setValue(7)
     assert not window.close(), "the user chose to go back"
     assert asked == ["设置尚未保存"]
+
+
+def test_the_overview_is_home_and_its_numbers_open_their_lists(qtbot, runner, demo_db_location) -> None:  # type: ignore[no-untyped-def]
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
+    qtbot.addWidget(desk.window)
+    desk.start()
+    window = desk.window
+    home = window.overview_page
+    assert home is not None and window.pages.currentWidget() is home
+    assert home.overview is not None and home.watch is not None, "counted as soon as the database opened"
+    assert not window.count_label.isVisible()
+
+    overdue = home.overview.overdue
+    home.link_activated.emit(overdue.link)
+    assert window.pages.currentWidget() is window.cases_page and window.cases_page.overdue.isChecked()
+    assert window.cases_page.model.rowCount() == overdue.value
+
+    provincial = home.overview.by_level[0]
+    home.link_activated.emit(provincial.link)
+    assert window.pages.currentWidget() is window.register_page
+    assert window.register_page.model.rowCount() == provincial.value
+    assert window.register_page.level.currentData() == "provincial"
+
+    new = home.overview.new_stations
+    home.link_activated.emit(new.link)
+    assert window.register_page.model.rowCount() == new.value
+    assert window.register_page.period_note.text().startswith("只显示 2026-01-01 至 2026-11-24 新设")
+    window.register_page.clear_period_button.click()
+    assert not window.register_page.period_note.isVisible()
+
+    window.show_section("overview")
+    assert window.pages.currentWidget() is home

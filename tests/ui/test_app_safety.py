@@ -159,7 +159,7 @@ def test_restore_from_settings_replaces_the_open_database_and_reopens_it(  # typ
     assert desk.opened is not None
     preferences.put(desk.opened.db, "ranking_size", 9, "李明")  # after the backup: undone by the restore
     window = desk.window
-    window.nav.setCurrentRow(6)
+    window.show_section("settings")
     page = window.settings_page
     assert page is not None
     page.tabs.setCurrentWidget(page.backups)
