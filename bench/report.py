@@ -44,8 +44,12 @@ class Timer:
             start = time.perf_counter()
             result = fn()
             times.append((time.perf_counter() - start) * 1000)
+        self.record(name, times, ms)
+        return result
+
+    def record(self, name: str, times: Sequence[float], ms: float | None = None) -> None:
+        """A row for times (in milliseconds) measured elsewhere, e.g. in other processes."""
         median = statistics.median(times)
         spread = f"min {min(times):.0f} / max {max(times):.0f} ms"
         target = "" if ms is None else f"< {ms:.0f} ms {'ok' if median < ms else 'MISSED'}   "
         self.rows.append((name, f"{median:.0f} ms", target + spread))
-        return result

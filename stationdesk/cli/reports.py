@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
         "report", help="打印报表：站点检查报告、批量报告、汇总表 (printed reports as PDF or .xlsx)",
         description="生成站点检查报告（PDF）或汇总表（PDF 或 Excel）。",
     )  # fmt: skip
-    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="{station,batch,summary}",
+    kinds = report.add_subparsers(dest="report_kind", required=True, metavar="{station,batch,summary,bulletin}",
                                   parser_class=parser_class)  # fmt: skip
 
     station = kinds.add_parser("station", help="一个站点的检查报告 (one station's inspection report)")
@@ -58,7 +59,14 @@ def add_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
     )  # fmt: skip
     summary.add_argument("--year", type=int, default=None, help="年度，默认今年 (year)")
     summary.add_argument("--kind", required=True, choices=tuple(SUMMARY_KINDS), help="汇总表种类 (which summary)")
-    summary.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx",
+    bulletin = kinds.add_parser(
+        "bulletin", help="每周动态 (weekly bulletin)",
+        description="每周动态：各县区一周（周一至周日）的新收、办结、周末逾期、回访、先行赔付，与上周比较。",
+    )  # fmt: skip
+    bulletin.add_argument("--week", default="", metavar="日期",
+                          help="这一周中的任意一天，如 2026-11-23；默认上一个完整的周 (any day of the week)")  # fmt: skip
+    for sub in (summary, bulletin):
+        sub.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx",
                          help="输出文件，按扩展名生成 PDF 或 Excel")  # fmt: skip
 
 
@@ -115,19 +123,45 @@ def _cmd_batch(args: argparse.Namespace, db: Any, today: date) -> int:
     return EXIT_OK
 
 
-def _cmd_summary(args: argparse.Namespace, db: Any, today: date) -> int:
+def _table_writer(output: str) -> Callable[[Any], int]:
+    """What writes a table report to `output` (.pdf or .xlsx, by its extension), checked before
+    the report is built so a wrong name is told at once."""
     from stationdesk.reports.table_pdf import write_table_report_pdf
     from stationdesk.reports.table_xlsx import write_table_report_xlsx
-    from stationdesk.services.summaries import summary
 
-    out = Path(args.output)
+    out = Path(output)
     writers = {".pdf": write_table_report_pdf, ".xlsx": write_table_report_xlsx}
     writer = writers.get(out.suffix.lower())
     if writer is None:
-        raise UserError(f"输出文件“{args.output}”应以 .pdf 或 .xlsx 结尾")
-    writer(summary(db, args.kind, _year(args, today), today), out)
-    print(f"已生成：{out}")
-    return EXIT_OK
+        raise UserError(f"输出文件“{output}”应以 .pdf 或 .xlsx 结尾")
+
+    def write(report: Any) -> int:
+        writer(report, out)
+        print(f"已生成：{out}")
+        return EXIT_OK
+
+    return write
+
+
+def _cmd_summary(args: argparse.Namespace, db: Any, today: date) -> int:
+    from stationdesk.services.summaries import summary
+
+    write = _table_writer(args.output)
+    return write(summary(db, args.kind, _year(args, today), today))
+
+
+def _cmd_bulletin(args: argparse.Namespace, db: Any, today: date) -> int:
+    from stationdesk.domain.dates import parse_user_date
+    from stationdesk.domain.periods import last_full_week, week_of
+    from stationdesk.services.bulletin import weekly_bulletin
+
+    write = _table_writer(args.output)
+    try:
+        day = parse_user_date(args.week)
+    except ValueError as exc:
+        raise UserError(f"--week：{exc}") from None
+    week = week_of(day) if day else last_full_week(today)
+    return write(weekly_bulletin(db, week, today))
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -135,7 +169,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     today = _today()
     db = open_for_reading(settings, check_integrity=False).db  # reports only read
-    handler = {"station": _cmd_station, "batch": _cmd_batch, "summary": _cmd_summary}[args.report_kind]
+    handlers = {"station": _cmd_station, "batch": _cmd_batch, "summary": _cmd_summary, "bulletin": _cmd_bulletin}
+    handler = handlers[args.report_kind]
     try:
         return handler(args, db, today)
     except OSError as exc:

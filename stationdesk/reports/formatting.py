@@ -23,6 +23,11 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
+def change(value: int) -> str:
+    """A change on the period before: "+3", "-2", and "持平" for none (the weekly bulletin)."""
+    return f"{value:+,}" if value else "持平"
+
+
 def rate(value: Fraction | None) -> str:
     """A fraction as a percentage with one decimal, rounded half up; "—" when there is no data."""
     if value is None:

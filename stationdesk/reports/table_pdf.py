@@ -65,7 +65,7 @@ HEADER_FILL = colors.HexColor("#e3e3e3")
 TOTAL_FILL = colors.HexColor("#cfcfcf")
 NOTE_COLOUR = colors.HexColor("#444444")
 
-NUMERIC_KINDS: frozenset[ColumnKind] = frozenset({"int", "money", "wan", "rate"})
+NUMERIC_KINDS: frozenset[ColumnKind] = frozenset({"int", "change", "money", "wan", "rate"})
 
 _WORD = re.compile(r"[0-9A-Za-z.,:%/_#+\-]+|\s+|.", re.DOTALL)
 _CANNOT_START = frozenset("，。、；：？！）」』】〕》〉’”%‰℃·…—,.;:?!)]}")
@@ -141,6 +141,7 @@ def cell_text(column: Column, value: Cell) -> str:
 _FORMATTERS: dict[ColumnKind, Callable[[Any], str]] = {
     "text": str,
     "int": formatting.count,
+    "change": formatting.change,
     "money": formatting.yuan,
     "wan": formatting.wan,
     "rate": formatting.rate,
@@ -149,6 +150,7 @@ _FORMATTERS: dict[ColumnKind, Callable[[Any], str]] = {
 _ACCEPTED: dict[ColumnKind, type | tuple[type, ...]] = {
     "text": (int, date),
     "int": int,
+    "change": int,
     "money": int,
     "wan": int,
     "rate": (Fraction, int),

@@ -43,6 +43,7 @@ _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 NUMBER_FORMATS: dict[ColumnKind, str] = {
     "int": "#,##0",
+    "change": '+#,##0;-#,##0;"持平"',
     "money": "#,##0.00",
     "wan": "#,##0.00",
     "rate": "0.0%",

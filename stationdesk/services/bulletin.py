@@ -29,13 +29,6 @@ _COMPARED = (
 )
 
 
-def change_text(now: int, before: int) -> str:
-    """The change on the week before as the bulletin prints it: "+3", "-2", "持平"."""
-    if now == before:
-        return "持平"
-    return f"{now - before:+d}"
-
-
 def _add(counts: list[WeekCounts]) -> WeekCounts:
     return WeekCounts(*(sum(getattr(c, f.name) for c in counts) for f in fields(WeekCounts)))
 
@@ -44,7 +37,7 @@ def _row(name: str, now: WeekCounts, before: WeekCounts) -> tuple[Cell, ...]:
     cells: list[Cell] = [name]
     for key, _title in _COMPARED:
         this, last = getattr(now, key), getattr(before, key)
-        cells += [this, last, change_text(this, last)]
+        cells += [this, last, this - last]
     cells.append(now.payout_fen)
     return tuple(cells)
 
@@ -80,7 +73,7 @@ def weekly_bulletin(db: Database, week: Week, today: date) -> TableReport:
     columns = [Column("县（市、区）", "text", 1.6)]
     groups = [HeaderGroup("", 1)]
     for _key, title in _COMPARED:
-        columns += [Column("本周", "int", 0.8), Column("上周", "int", 0.8), Column("增减", "text", 0.8)]
+        columns += [Column("本周", "int", 0.8), Column("上周", "int", 0.8), Column("增减", "change", 0.8)]
         groups.append(HeaderGroup(title, 3))
     columns.append(Column("本周赔付金额（元）", "money", 1.3))
     groups.append(HeaderGroup("", 1))

@@ -187,7 +187,12 @@ class MainWindow(QMainWindow):
         self._replace_page("settings", self.settings_page)
         self._total = opened.station_count
         self.count_label.setVisible(self.pages.currentWidget() is self.register_page)
-        page.reload()
+        if self.overview_page is not None and self.pages.currentWidget() is self.overview_page:
+            # The home page counts first, alone on the database; the register loads after it.
+            self.overview_page.loaded.connect(self._load_register)
+            self.overview_page.reload()
+        else:
+            self._load_register()
         self.database_attached.emit()
 
     def _attach_audit_page(self, opened: OpenedDatabase) -> None:
@@ -208,8 +213,6 @@ class MainWindow(QMainWindow):
         self.overview_page.link_activated.connect(self.show_list)
         self.overview_page.open_station.connect(self.register_page.open_station)
         self._replace_page("overview", self.overview_page)
-        if self.pages.currentWidget() is self.overview_page:
-            self.overview_page.reload()
 
     def show_section(self, key: str) -> QWidget:
         """Bring the page `key` (a SECTIONS key) forward, as a click in the navigation would."""
@@ -239,9 +242,17 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.pages.setCurrentIndex(self.nav.currentRow())
 
+    def _load_register(self) -> None:
+        """The register's list, once (later reloads are the page's own)."""
+        if self.register_page is not None and self.register_page not in self._loaded_pages:
+            self._loaded_pages.add(self.register_page)
+            self.register_page.reload()
+
     def _page_shown(self, number: int) -> None:
-        """Pages other than the register load the first time they are shown."""
+        """Pages load the first time they are shown; the register at the latest then."""
         page = self.pages.widget(number)
+        if page is self.register_page:
+            self._load_register()
         self.count_label.setVisible(page is self.register_page)
         if page is self.settings_page:
             self.settings_page.reload()

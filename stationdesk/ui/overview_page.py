@@ -55,6 +55,7 @@ REFRESH_MS = 5 * 60 * 1000
 """While the page is on screen it reads again every five minutes: colleagues on other PCs keep
 entering cases into a shared database."""
 CHART_HEIGHT = 380
+COUNTY_KEY = "overview/county"
 LINK_STYLE = "color: #1a5fb4; text-decoration: none;"
 WARN_COLOUR = "#b3261e"
 
@@ -125,6 +126,7 @@ class OverviewPage(QWidget):
         self.county.addItem("全辖区", None)
         for choice in register.register_lookups(self._db).counties:
             self.county.addItem(choice.name, choice.id)
+        self.county.setCurrentIndex(max(0, self.county.findData(self._settings.value(COUNTY_KEY, None, int))))
         self.county.setToolTip("选择县区后，图表按该县区的街道（乡镇）统计")
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setToolTip("重新统计（F5）")
@@ -160,7 +162,7 @@ class OverviewPage(QWidget):
         layout.addWidget(scroll, 1)
 
         self.year.valueChanged.connect(lambda _y: self.reload())
-        self.county.currentIndexChanged.connect(lambda _i: self.reload())
+        self.county.currentIndexChanged.connect(self._county_chosen)
         self.refresh_button.clicked.connect(self.reload)
         self.print_button.clicked.connect(self.print_overview)
         self.export_button.clicked.connect(self.export_overview)
@@ -226,6 +228,11 @@ class OverviewPage(QWidget):
     # -- loading -----------------------------------------------------------------------------
     def current_filter(self) -> OverviewFilter:
         return OverviewFilter(self.year.value(), self.county.currentData())
+
+    def _county_chosen(self) -> None:
+        """Remembered: a county's staff open the app on their own county every day."""
+        self._settings.setValue(COUNTY_KEY, self.county.currentData() or 0)
+        self.reload()
 
     def reload(self) -> None:
         """Count again for the current filter: the numbers and charts first, then the watch list."""

@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stationdesk.domain.periods import Week, last_full_week, week_of
 from stationdesk.services import register
 from stationdesk.services.station_reports import ReportScope, report_station_ids
 from stationdesk.services.summaries import SUMMARY_KINDS
@@ -53,6 +55,7 @@ class ReportsPage(QWidget):
         row.addWidget(self._build_station_group(), 1)
         row.addWidget(self._build_summary_group(), 1)
         layout.addLayout(row)
+        layout.addWidget(self._build_bulletin_group())
         layout.addStretch(1)
         QShortcut(QKeySequence.StandardKey.Print, self, self.preview_summary,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
@@ -121,6 +124,43 @@ class ReportsPage(QWidget):
         box.addLayout(form)
         box.addLayout(buttons)
         return group
+
+    def _build_bulletin_group(self) -> QGroupBox:
+        group = QGroupBox("每周动态")
+        self.week_day = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.week_day.setDate(last_full_week(self._today).monday)
+        self.week_day.setMaximumDate(self._today)
+        self.week_day.setToolTip("选择这一周中的任意一天；每周从周一到周日")
+        self.week_label = QLabel()
+        self.preview_bulletin_button = QPushButton("预览并打印")
+        self.preview_bulletin_button.clicked.connect(self.preview_bulletin)
+        self.export_bulletin_button = QPushButton("导出 Excel…")
+        self.export_bulletin_button.clicked.connect(self.export_bulletin)
+        box = QHBoxLayout(group)
+        box.addWidget(QLabel("周次"))
+        box.addWidget(self.week_day)
+        box.addWidget(self.week_label)
+        box.addStretch(1)
+        box.addWidget(self.preview_bulletin_button)
+        box.addWidget(self.export_bulletin_button)
+        hint = QLabel("各县区本周新收、办结、周末逾期、回访、先行赔付，并与上周比较。")
+        hint.setObjectName("hint")
+        box.insertWidget(3, hint)
+        self.week_day.dateChanged.connect(lambda _d: self._show_week())
+        self._show_week()
+        return group
+
+    def week(self) -> Week:
+        return week_of(self.week_day.date().toPython())  # type: ignore[arg-type]
+
+    def _show_week(self) -> None:
+        self.week_label.setText(self.week().label)
+
+    def preview_bulletin(self) -> None:
+        self.printing.preview_bulletin(self, self.week())
+
+    def export_bulletin(self) -> None:
+        self.printing.export_bulletin(self, self.week())
 
     # -- loading ---------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -78,9 +78,31 @@ def test_summaries_to_pdf_and_excel(demo_db_location: DatabaseLocation, tmp_path
     assert "天宁区" in values and "合计" in values
 
 
+def test_overview_with_charts_and_the_weekly_bulletin(demo_db_location: DatabaseLocation, tmp_path: Path,
+                                                       poppler: Poppler) -> None:  # fmt: skip
+    pdf = tmp_path / "overview.pdf"
+    done = run(demo_db_location, "report", "summary", "--year", "2025", "--kind", "overview", "-o", str(pdf))
+    assert done.returncode == 0, done.stderr
+    text = poppler.text(pdf)
+    for title in ("2025年消费维权服务站统计概览", "近24个月受理投诉数", "各地在册站点数", "2025年各地调解成功率", "站点覆盖情况"):
+        assert title in text
+    fonts = poppler.fonts(pdf)
+    assert fonts and all("WenQuanYi" in f["name"] and f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
+
+    xlsx = tmp_path / "week.xlsx"
+    done = run(demo_db_location, "report", "bulletin", "--week", "2026-11-18", "-o", str(xlsx))
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(xlsx).active
+    assert sheet is not None and sheet.title == "每周动态"
+    values = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert any("2026年第47周（11月16日—11月22日）" in v for v in values) and "天宁区" in values
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (("report", "bulletin", "--week", "2026-13-01", "-o", "x.pdf"), "月份应为1到12"),
+        (("report", "bulletin", "-o", "x.csv"), ".xlsx"),
         (("report", "station", "0000000000", "-o", "x.pdf"), "站点"),
         (("report", "station", "3204020001", "-o", "x.docx"), ".pdf"),
         (("report", "summary", "--kind", "work", "-o", "x.txt"), ".xlsx"),

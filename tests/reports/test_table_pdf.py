@@ -254,6 +254,9 @@ def test_page_streams_are_compressed() -> None:
     ("kind", "value", "shown"),
     [
         ("int", 1234567, "1,234,567"),
+        ("change", 1200, "+1,200"),
+        ("change", -3, "-3"),
+        ("change", 0, "持平"),
         ("money", 123450, "1,234.50"),
         ("wan", 1_234_500_000, "1,234.50"),
         ("rate", Fraction(15, 16), "93.8%"),

@@ -134,6 +134,22 @@ def test_numbers_are_numbers_with_excel_formats(tmp_path: Path) -> None:
     assert all(sheet.cell(row, c).data_type == "n" for c in range(2, 14))
 
 
+def test_a_change_is_a_signed_number_shown_as_excel_would(tmp_path: Path) -> None:
+    report = TableReport(
+        title="每周动态", subtitle="", bureau_name="", printed_on=date(2026, 11, 24),
+        columns=(Column("县区"), Column("增减", "change")), rows=[("天宁区", 3), ("钟楼区", -2), ("新北区", 0)],
+    )  # fmt: skip
+    path = tmp_path / "change.xlsx"
+    write_table_report_xlsx(report, path)
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    names = ("天宁区", "钟楼区", "新北区")
+    cells = [sheet.cell(row, 2) for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value in names]
+    assert [c.value for c in cells] == [3, -2, 0]
+    assert {c.number_format for c in cells} == {'+#,##0;-#,##0;"持平"'}
+    assert {c.alignment.horizontal for c in cells} == {"right"}
+
+
 def test_missing_values_are_a_dash_for_rates_and_empty_for_dates(tmp_path: Path) -> None:
     sheet = reopen(grouped_report(), tmp_path)
     row = 6 + len(COUNTIES)

@@ -44,15 +44,15 @@ def test_counts_a_week_per_county_beside_the_week_before(desk: Desk) -> None:
     assert report.subtitle == "2026年第47周（11月16日—11月22日）"
     tianning_row = _cells(report, "天宁区")
     assert tianning_row["新收投诉（件）/本周"] == 2 and tianning_row["新收投诉（件）/上周"] == 1
-    assert tianning_row["新收投诉（件）/增减"] == "+1"
+    assert tianning_row["新收投诉（件）/增减"] == 1
     assert tianning_row["办结（件）/本周"] == 2
     zhonglou_row = _cells(report, "钟楼区")
-    assert zhonglou_row["周末逾期未办结（件）/本周"] == 1 and zhonglou_row["周末逾期未办结（件）/增减"] == "持平"
+    assert zhonglou_row["周末逾期未办结（件）/本周"] == 1 and zhonglou_row["周末逾期未办结（件）/增减"] == 0
     assert zhonglou_row["回访（次）/本周"] == 1
     assert zhonglou_row["先行赔付（笔）/本周"] == 1 and zhonglou_row["本周赔付金额（元）"] == 30_000
     total = _cells(report, "合计")
     assert total["新收投诉（件）/本周"] == 2 and total["新收投诉（件）/上周"] == 3
-    assert total["新收投诉（件）/增减"] == "-1"
+    assert total["新收投诉（件）/增减"] == -1
     assert "较上周减少 1" in report.paragraphs[0]
     assert "钟楼区 1 件" in report.paragraphs[1]
 
@@ -60,11 +60,5 @@ def test_counts_a_week_per_county_beside_the_week_before(desk: Desk) -> None:
 def test_a_quiet_week_prints_every_county_with_zeros(desk: Desk) -> None:
     report = bulletin.weekly_bulletin(desk.db, WEEK, TODAY)
     assert [row[0] for row in report.rows] == ["天宁区", "钟楼区"]
-    assert _cells(report, "合计")["办结（件）/增减"] == "持平"
+    assert _cells(report, "合计")["办结（件）/增减"] == 0
     assert len(report.paragraphs) == 1
-
-
-def test_change_text() -> None:
-    assert bulletin.change_text(5, 2) == "+3"
-    assert bulletin.change_text(2, 5) == "-3"
-    assert bulletin.change_text(0, 0) == "持平"

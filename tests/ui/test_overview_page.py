@@ -120,3 +120,13 @@ def test_a_chart_that_cannot_be_saved_says_why(page: OverviewPage, tmp_path: Pat
     monkeypatch.setattr(dialogs, "warn", lambda _p, title, text, **_k: warned.append(f"{title}：{text}"))
     page.save_chart("coverage")
     assert warned and warned[0].startswith("无法保存图片：") and "no such folder" in warned[0]
+
+
+def test_the_chosen_county_is_remembered(page: OverviewPage, built: Desk, qtbot: Any, runner: TaskRunner,
+                                         qsettings: QSettings) -> None:  # fmt: skip
+    page.county.setCurrentIndex(page.county.findData(built.other_county_id))
+    again = OverviewPage(built.db, runner, qsettings, TODAY)
+    qtbot.addWidget(again)
+    assert again.county.currentData() == built.other_county_id
+    again.county.setCurrentIndex(0)
+    assert OverviewPage(built.db, runner, qsettings, TODAY).county.currentData() is None

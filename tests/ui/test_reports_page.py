@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from stationdesk.services import preferences
+from stationdesk.services.report_types import SUMMARY_KINDS
 from stationdesk.services.station_reports import ReportScope, report_station_ids
 from stationdesk.store.database import Database
 from stationdesk.ui import dialogs
@@ -81,6 +82,32 @@ def test_summary_preview_and_excel(page: ReportsPage, tmp_path: Path, monkeypatc
     sheet = openpyxl.load_workbook(target.with_name("工作情况.xlsx")).active
     assert sheet is not None
     assert "工作情况汇总表" in str(sheet["A1"].value)
+
+
+def test_weekly_bulletin_preview_and_excel(page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           qtbot: Any) -> None:  # fmt: skip
+    from PySide6.QtCore import QDate
+
+    assert page.week_label.text() == "2026年第47周（11月16日—11月22日）", "last full week before 11-24"
+    page.week_day.setDate(QDate(2026, 11, 12))  # any day of a week chooses the week
+    assert page.week_label.text().startswith("2026年第46周（11月9日")
+    page.preview_bulletin()
+    preview = page.printing.previews[-1]
+    assert preview.page_count() >= 1 and "每周动态" in preview.windowTitle()
+    target = tmp_path / "周报"
+    monkeypatch.setattr(dialogs, "save_path", lambda *_a: target)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: False)
+    page.export_bulletin()
+    sheet = openpyxl.load_workbook(tmp_path / "周报.xlsx").active
+    assert sheet is not None and sheet.title == "每周动态"
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "天宁区" in texts and "合计" in texts and any("第46周" in t for t in texts)
+
+
+def test_the_overview_summary_prints_its_charts(page: ReportsPage) -> None:
+    page.kinds.setCurrentRow(list(SUMMARY_KINDS).index("overview"))
+    page.preview_summary()
+    assert page.printing.previews[-1].page_count() >= 3, "the table page, then the four charts"
 
 
 def test_ranking_without_a_round_says_so(page: ReportsPage, monkeypatch: pytest.MonkeyPatch) -> None:
