@@ -209,10 +209,23 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.overview_page import OverviewPage
 
         assert self.register_page is not None
-        self.overview_page = OverviewPage(opened.db, self._runner, self._settings, self._today)
+        self.overview_page = OverviewPage(opened.db, self._runner, self._settings, self._today,
+                                          home_county=self._home_county(opened.db))  # fmt: skip
         self.overview_page.link_activated.connect(self.show_list)
         self.overview_page.open_station.connect(self.register_page.open_station)
         self._replace_page("overview", self.overview_page)
+
+    def _home_county(self, db: Database) -> int | None:
+        """A county user's own county (the overview opens on it); None for everyone else."""
+        from stationdesk.domain.vocabulary import Role
+        from stationdesk.errors import UserError
+        from stationdesk.services import access
+
+        try:
+            principal = access.principal(db, self._actor)
+        except UserError:
+            return None
+        return principal.county_id if principal.role is Role.COUNTY else None
 
     def show_section(self, key: str) -> QWidget:
         """Bring the page `key` (a SECTIONS key) forward, as a click in the navigation would."""

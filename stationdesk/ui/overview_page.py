@@ -102,9 +102,13 @@ class OverviewPage(QWidget):
     loaded = Signal()
     watch_loaded = Signal()
 
-    def __init__(self, db: Database, runner: TaskRunner, settings: QSettings, today: date) -> None:
+    def __init__(
+        self, db: Database, runner: TaskRunner, settings: QSettings, today: date, home_county: int | None = None
+    ) -> None:
+        """`home_county`: where a county's staff start (their own county) until they choose."""
         super().__init__()
         self._db, self._runner, self._settings, self._today = db, runner, settings, today
+        self._home_county = home_county
         self.printing = Printing(db, runner, settings, today)
         self._links: dict[str, ListLink] = {}
         self.overview: Overview | None = None
@@ -126,7 +130,11 @@ class OverviewPage(QWidget):
         self.county.addItem("全辖区", None)
         for choice in register.register_lookups(self._db).counties:
             self.county.addItem(choice.name, choice.id)
-        self.county.setCurrentIndex(max(0, self.county.findData(self._settings.value(COUNTY_KEY, None, int))))
+        if self._settings.contains(COUNTY_KEY):
+            chosen = self._settings.value(COUNTY_KEY, 0, int) or None
+        else:
+            chosen = self._home_county
+        self.county.setCurrentIndex(max(0, self.county.findData(chosen)))
         self.county.setToolTip("选择县区后，图表按该县区的街道（乡镇）统计")
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setToolTip("重新统计（F5）")

@@ -130,3 +130,26 @@ def test_the_chosen_county_is_remembered(page: OverviewPage, built: Desk, qtbot:
     assert again.county.currentData() == built.other_county_id
     again.county.setCurrentIndex(0)
     assert OverviewPage(built.db, runner, qsettings, TODAY).county.currentData() is None
+
+
+def test_a_county_user_starts_on_their_county_until_they_choose(built: Desk, qtbot: Any, runner: TaskRunner,
+                                                                 qsettings: QSettings) -> None:  # fmt: skip
+    home = OverviewPage(built.db, runner, qsettings, TODAY, home_county=built.county_id)
+    qtbot.addWidget(home)
+    assert home.county.currentData() == built.county_id
+    home.county.setCurrentIndex(0)  # 全辖区, chosen
+    again = OverviewPage(built.db, runner, qsettings, TODAY, home_county=built.county_id)
+    qtbot.addWidget(again)
+    assert again.county.currentData() is None
+
+
+def test_the_window_starts_a_county_user_on_their_county(built: Desk, runner: TaskRunner, qsettings: QSettings,
+                                                         qtbot: Any) -> None:  # fmt: skip
+    from stationdesk.ui.main_window import MainWindow
+    from tests.conftest import ADMIN, account
+
+    county_user = account(built.db, "天宁小李", "county", built.county_id)
+    window = MainWindow(qsettings, runner, "test", TODAY, county_user)
+    qtbot.addWidget(window)
+    assert window._home_county(built.db) == built.county_id
+    assert MainWindow(qsettings, runner, "test", TODAY, ADMIN)._home_county(built.db) is None
