@@ -28,7 +28,7 @@ from stationdesk.logsetup import install_excepthook, setup_logging
 from stationdesk.ui import dialogs
 from stationdesk.ui.app_safety import SafetyMixin
 from stationdesk.ui.fonts import install_app_font
-from stationdesk.ui.main_window import MainWindow
+from stationdesk.ui.main_window import MainWindow, preload_pages
 from stationdesk.ui.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ class StationDeskApp(SafetyMixin):
         self.window.show()
         self.window.statusBar().showMessage("正在打开数据库…")
         self.runner.run(self._open, on_done=self._on_opened, on_error=self._on_open_failed)
+        self.runner.run(lambda _ctx: preload_pages(), on_error=lambda exc: log.warning("preload: %s", exc))
 
     def _open(self, _ctx: TaskContext) -> OpenedDatabase:
         from stationdesk.services.opening import open_database
@@ -124,7 +125,7 @@ class StationDeskApp(SafetyMixin):
         if opened.station_count == 0 and self.offer_sample:
             QTimer.singleShot(0, self._offer_sample_data)
         elif opened.station_count:
-            self._daily_backup(opened)
+            self.window.when_home_counted(lambda: self._daily_backup(opened))  # the overview first
 
     def _daily_backup(self, opened: OpenedDatabase) -> None:
         """The day's first opening takes a backup (off the GUI thread); failing says so, and the

@@ -40,12 +40,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QToolTip,
@@ -74,6 +76,9 @@ def label_angle(categories: tuple[str, ...]) -> int:
     return -45 if crowded else 0
 """Above this many categories the x labels are turned upright so they cannot overlap."""
 SAVE_SIZE = QSize(900, 420)
+SCROLL_CATEGORIES = 30
+CATEGORY_WIDTH = 22
+"""Pixels per category beyond SCROLL_CATEGORIES: room for an upright label in the app's font."""
 """A hidden panel's size when saved: wide enough for 24 months, the shape of half an A4 page."""
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -219,6 +224,8 @@ class ChartPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.chart_view: QChartView | None = None
+        self.scroll: QScrollArea | None = None
+        """Holds the chart when it has too many categories for the panel's width."""
         self.table: QTableView | None = None
         self.heat_model: HeatMapModel | None = None
 
@@ -267,11 +274,11 @@ class ChartPanel(QWidget):
         return "；".join(part for part in parts if part)
 
     def _drop_body(self) -> None:
-        for widget in (self.chart_view, self.table):
+        for widget in (self.scroll or self.chart_view, self.table):
             if widget is not None:
                 self.stack.removeWidget(widget)
                 widget.deleteLater()
-        self.chart_view, self.table, self.heat_model = None, None, None
+        self.chart_view, self.table, self.heat_model, self.scroll = None, None, None, None
 
     def _show_heat_map(self, chart: Chart) -> None:
         self.table = QTableView()
@@ -328,8 +335,17 @@ class ChartPanel(QWidget):
         legend.setVisible(len(chart.series) > 1 or bool(chart.references) or bool(self._highlighted(chart)))
         self.chart_view = QChartView(plot)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.stack.addWidget(self.chart_view)
-        self.stack.setCurrentWidget(self.chart_view)
+        holder: QWidget = self.chart_view
+        if len(chart.categories) > SCROLL_CATEGORIES:
+            # A province's 96 counties: each bar keeps room for its label, the chart scrolls sideways.
+            self.chart_view.setMinimumWidth(len(chart.categories) * CATEGORY_WIDTH)
+            self.scroll = QScrollArea()
+            self.scroll.setWidgetResizable(True)
+            self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.scroll.setWidget(self.chart_view)
+            holder = self.scroll
+        self.stack.addWidget(holder)
+        self.stack.setCurrentWidget(holder)
 
     @staticmethod
     def _value_axis(chart: Chart) -> QValueAxis:
@@ -466,5 +482,21 @@ class ChartPanel(QWidget):
         if not self.isVisible():
             self.resize(SAVE_SIZE)
             self.layout().activate()
-        if not self.body.grab().save(str(path), "PNG"):
+        picture = self.body.grab() if self.scroll is None else self._whole_picture()
+        if not picture.save(str(path), "PNG"):
             raise OSError(f"无法保存图片：{path}")
+
+    def _whole_picture(self) -> QPixmap:
+        """Title, the whole scrolled chart (not only the part in view) and note, one under another."""
+        assert self.chart_view is not None
+        parts = [w.grab() for w in (self.title, self.chart_view, self.note) if w.isVisibleTo(self.body)]
+        width = max(p.width() for p in parts)
+        picture = QPixmap(width, sum(p.height() for p in parts))
+        picture.fill(Qt.GlobalColor.white)
+        painter = QPainter(picture)
+        top = 0
+        for part in parts:
+            painter.drawPixmap((width - part.width()) // 2, top, part)
+            top += part.height()
+        painter.end()
+        return picture

@@ -6,6 +6,8 @@ that read the database are imported once the database is open (see `attach_datab
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,27 @@ if TYPE_CHECKING:
     from stationdesk.ui.settings_page import SettingsPage
     from stationdesk.ui.tasks import TaskRunner
     from stationdesk.ui.zombie_page import ZombiePage
+
+PAGE_MODULES = (
+    "stationdesk.ui.overview_page",
+    "stationdesk.ui.register_page",
+    "stationdesk.ui.cases_page",
+    "stationdesk.ui.payouts_page",
+    "stationdesk.ui.reexam_page",
+    "stationdesk.ui.zombie_page",
+    "stationdesk.ui.reports_page",
+    "stationdesk.ui.audit_page",
+    "stationdesk.ui.settings_page",
+)
+
+
+def preload_pages() -> None:
+    """Import the pages (and Qt Charts, SQLAlchemy, ReportLab behind them: about 0.4 s) while the
+    database opens, off the GUI thread, so building them afterwards is quick. Imports only: no
+    widget is made here."""
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overview", "首页概览"),
@@ -160,6 +183,7 @@ class MainWindow(QMainWindow):
         from stationdesk.ui.zombie_page import ZombiePage
 
         self._db = opened.db
+        self._attach_overview_page(opened)  # first: it counts while the other pages are built
         page = RegisterPage(opened.db, self._runner, self._settings, self._today, self._actor)
         page.counts_changed.connect(self._show_count)
         self._replace_page("register", page)
@@ -181,18 +205,14 @@ class MainWindow(QMainWindow):
         self.reports_page = ReportsPage(opened.db, self._runner, self._settings, self._today)
         self._replace_page("statistics", self.reports_page)
         self._attach_audit_page(opened)
-        self._attach_overview_page(opened)
+        if self.overview_page is not None:
+            self.overview_page.open_station.connect(page.open_station)
         self.settings_page = SettingsPage(opened.db, self._settings, self._today, self._actor, self._runner)
         self.settings_page.zombie_rules.saved.connect(self.zombie_page.reload)
         self._replace_page("settings", self.settings_page)
         self._total = opened.station_count
         self.count_label.setVisible(self.pages.currentWidget() is self.register_page)
-        if self.overview_page is not None and self.pages.currentWidget() is self.overview_page:
-            # The home page counts first, alone on the database; the register loads after it.
-            self.overview_page.loaded.connect(self._load_register)
-            self.overview_page.reload()
-        else:
-            self._load_register()
+        self.when_home_counted(self._load_register)  # the home page has the database first
         self.database_attached.emit()
 
     def _attach_audit_page(self, opened: OpenedDatabase) -> None:
@@ -208,12 +228,26 @@ class MainWindow(QMainWindow):
         """首页概览: counts whenever it is shown; its numbers open the other pages' lists."""
         from stationdesk.ui.overview_page import OverviewPage
 
-        assert self.register_page is not None
         self.overview_page = OverviewPage(opened.db, self._runner, self._settings, self._today,
                                           home_county=self._home_county(opened.db))  # fmt: skip
         self.overview_page.link_activated.connect(self.show_list)
-        self.overview_page.open_station.connect(self.register_page.open_station)
         self._replace_page("overview", self.overview_page)
+        if self.pages.currentWidget() is self.overview_page:
+            self.overview_page.reload()
+
+    def when_home_counted(self, then: Callable[[], None]) -> None:
+        """Run `then` once the home page has counted (or failed to), so the overview has the
+        database to itself at start; at once when it has, or is not what is shown."""
+        page = self.overview_page
+        if page is None or page.overview is not None or self.pages.currentWidget() is not page:
+            then()
+            return
+
+        def once() -> None:
+            page.settled.disconnect(once)
+            then()
+
+        page.settled.connect(once)
 
     def _home_county(self, db: Database) -> int | None:
         """A county user's own county (the overview opens on it); None for everyone else."""

@@ -56,6 +56,8 @@ REFRESH_MS = 5 * 60 * 1000
 entering cases into a shared database."""
 CHART_HEIGHT = 380
 COUNTY_KEY = "overview/county"
+ROWS_PER_COLUMN = 10
+BREAKDOWN_HEIGHT = 230
 LINK_STYLE = "color: #1a5fb4; text-decoration: none;"
 WARN_COLOUR = "#b3261e"
 
@@ -101,6 +103,8 @@ class OverviewPage(QWidget):
     open_station = Signal(int)
     loaded = Signal()
     watch_loaded = Signal()
+    settled = Signal()
+    """After each reading of the numbers, whether it succeeded or not."""
 
     def __init__(
         self, db: Database, runner: TaskRunner, settings: QSettings, today: date, home_county: int | None = None
@@ -113,7 +117,7 @@ class OverviewPage(QWidget):
         self._links: dict[str, ListLink] = {}
         self.overview: Overview | None = None
         self.watch: WatchList | None = None
-        self._loader = LatestOnly(runner, self._show, lambda exc: dialogs.show_error(self, exc, "load overview"))
+        self._loader = LatestOnly(runner, self._show, self._failed)
         self._watcher = LatestOnly(runner, self._show_watch,
                                    lambda exc: dialogs.show_error(self, exc, "load watch list"))  # fmt: skip
         self._build()
@@ -200,6 +204,7 @@ class OverviewPage(QWidget):
         self.category_box, self.level_box, self.area_box = (QGroupBox(t) for t in ("按类别", "按级别", "按县区"))
         self.ranking_box = QGroupBox("最近一次复核红黑榜")
         self.breakdown_labels: dict[str, QLabel] = {}
+        self._breakdown_scrolls: dict[str, QScrollArea] = {}
         row = QHBoxLayout()
         for key, box in (("category", self.category_box), ("level", self.level_box), ("area", self.area_box),
                          ("ranking", self.ranking_box)):  # fmt: skip
@@ -207,10 +212,15 @@ class OverviewPage(QWidget):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             label.linkActivated.connect(self.follow)
-            label.setWordWrap(True)
-            QVBoxLayout(box).addWidget(label)
+            label.setWordWrap(key == "ranking")
+            scroll = QScrollArea()  # a province's 96 counties scroll inside the box
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(label)
+            QVBoxLayout(box).addWidget(scroll)
             self.breakdown_labels[key] = label
-            row.addWidget(box, 2 if key == "ranking" else 1)
+            self._breakdown_scrolls[key] = scroll
+            row.addWidget(box, 2 if key in ("area", "ranking") else 1)
         return row
 
     def _build_charts(self) -> QWidget:
@@ -254,7 +264,7 @@ class OverviewPage(QWidget):
 
     def _show(self, seen: Overview) -> None:
         if seen.filter != self.current_filter():
-            return  # a newer filter's read is queued behind this one
+            return  # a newer filter's read is queued behind this one (and settles then)
         self.overview = seen
         self._links = {}
         self._fill_tiles(seen)
@@ -264,8 +274,14 @@ class OverviewPage(QWidget):
         start, end = seen.period
         self.status.setText(f"{seen.area_name}　{start.isoformat()} 至 {end.isoformat()}")
         self.loaded.emit()
+        self.settled.emit()
         flt, today = seen.filter, self._today
         self._watcher.run(lambda _ctx: watch_list(self._db, flt, today))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("统计失败")
+        self.settled.emit()
+        dialogs.show_error(self, exc, "load overview")
 
     def _href(self, link: ListLink) -> str:
         key = f"link{len(self._links)}"
@@ -296,22 +312,36 @@ class OverviewPage(QWidget):
         if self.watch is None or self.watch.zombies.link.county_id != county:
             self._set_tile("zombies", "…", "正在排查…")
 
+    def _set_breakdown(self, key: str, text: str) -> None:
+        """A breakdown box's text; the box grows with it up to BREAKDOWN_HEIGHT, then scrolls."""
+        label = self.breakdown_labels[key]
+        label.setText(text)
+        needed = label.sizeHint().height() + 6
+        self._breakdown_scrolls[key].setMinimumHeight(min(needed, BREAKDOWN_HEIGHT))
+
     def _set_tile(self, key: str, value: str, detail: str) -> None:
         tile = self.tiles[key]
         tile.value.setText(value)
         tile.detail.setText(detail)
 
     def _lines(self, tallies: tuple[Tally, ...], unit: str) -> str:
-        rows = "".join(
-            f"<tr><td>{t.label}</td><td align='right'>&nbsp;&nbsp;{self._tally(t, unit)}</td></tr>" for t in tallies
-        )
-        return f"<table>{rows}</table>" if rows else "（无）"
+        """Name and linked count per line, in columns of ROWS_PER_COLUMN (a province's counties
+        side by side instead of one long list)."""
+        if not tallies:
+            return "（无）"
+        cells = [
+            f"<td>{t.label}</td><td align='right'>&nbsp;{self._tally(t, unit)}&nbsp;&nbsp;&nbsp;</td>" for t in tallies
+        ]
+        columns = -(-len(cells) // ROWS_PER_COLUMN)
+        rows = -(-len(cells) // columns)
+        lines = ["".join(cells[c * rows + r] for c in range(columns) if c * rows + r < len(cells)) for r in range(rows)]
+        return "<table>" + "".join(f"<tr>{line}</tr>" for line in lines) + "</table>"
 
     def _fill_breakdowns(self, seen: Overview) -> None:
         self.area_box.setTitle("按县区" if seen.filter.county_id is None else f"按街道（{seen.area_name}）")
-        self.breakdown_labels["category"].setText(self._lines(seen.by_category, "个"))
-        self.breakdown_labels["level"].setText(self._lines(seen.by_level, "个"))
-        self.breakdown_labels["area"].setText(self._lines(seen.by_area, "个"))
+        self._set_breakdown("category", self._lines(seen.by_category, "个"))
+        self._set_breakdown("level", self._lines(seen.by_level, "个"))
+        self._set_breakdown("area", self._lines(seen.by_area, "个"))
 
     def _show_watch(self, watch: WatchList) -> None:
         if self.overview is None or watch.zombies.link.county_id != self.overview.filter.county_id:
@@ -322,14 +352,15 @@ class OverviewPage(QWidget):
                        "按现行规则疑似名存实亡，待核实处置")  # fmt: skip
         self.ranking_box.setTitle(f"最近一次复核红黑榜：{watch.round_title}" if watch.round_title else "最近一次复核红黑榜")
         if not watch.round_title:
-            self.breakdown_labels["ranking"].setText("尚无复核轮次。")
+            self._set_breakdown("ranking", "尚无复核轮次。")
         else:
             red = self._ranked(watch.red, "#b3261e")
             black = self._ranked(watch.black, "#222")
             all_lists = _link("查看全部排名", self._href(ListLink("reexam")))
-            self.breakdown_labels["ranking"].setText(
+            self._set_breakdown(
+                "ranking",
                 f"<table width='100%'><tr><td valign='top'><b style='color:#b3261e'>红榜</b>{red}</td>"
-                f"<td valign='top'><b>黑榜</b>{black}</td></tr></table>{all_lists}"
+                f"<td valign='top'><b>黑榜</b>{black}</td></tr></table>{all_lists}",
             )
         self.watch_loaded.emit()
 

@@ -281,3 +281,23 @@ def test_crowded_labels_are_turned_not_cut() -> None:
     streets = tuple(f"第{n}街道办事处" for n in range(9))  # 9 × 7 characters
     assert label_angle(streets) == -45
     assert label_angle(tuple(f"2025.{m:02d}" for m in range(1, 14))) == -90
+
+
+def test_a_province_of_counties_scrolls_and_saves_whole(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stationdesk.services.report_types import Series
+    from stationdesk.ui.charts import CATEGORY_WIDTH, ChartPanel
+
+    counties = tuple(f"第{n}区" for n in range(96))
+    chart = Chart("levels", "各地在册站点数", "stacked_bar", counties, (Series("普通站点", tuple(float(n) for n in range(96))),), "个")
+    panel = ChartPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 400)
+    panel.show_chart(chart)
+    assert panel.scroll is not None and panel.stack.currentWidget() is panel.scroll
+    assert panel.chart_view is not None and panel.chart_view.minimumWidth() == 96 * CATEGORY_WIDTH
+    assert panel.series_values()["普通站点"] == [float(n) for n in range(96)]
+    panel.save_png(tmp_path / "wide.png")
+    saved = QImage(str(tmp_path / "wide.png"))
+    assert saved.width() >= 96 * CATEGORY_WIDTH, "the whole chart, not the part in view"
+    panel.show_chart(Chart("few", "两区", "bar", ("甲区", "乙区"), (Series("率", (1.0, 2.0)),), "%"))
+    assert panel.scroll is None and panel.stack.currentWidget() is panel.chart_view
