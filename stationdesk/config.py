@@ -16,6 +16,8 @@ ENV_DATABASE_URL = "STATIONDESK_DATABASE_URL"
 ENV_DATA_DIR = "STATIONDESK_DATA_DIR"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "db"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+"""The user manual (用户手册.md) and its screenshots, shown by 帮助 (F1)."""
 
 
 def data_dir() -> Path:

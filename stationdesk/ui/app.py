@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from stationdesk.config import RESOURCES, Settings, default_actor, resolve_settings
@@ -59,7 +60,8 @@ class StationDeskApp(SafetyMixin):
         self.actor = actor
         self.sign_in_dialog: QDialog | None = None
         self.qsettings = ui_settings(settings)
-        self.window = MainWindow(self.qsettings, runner, settings.display_location(), self.today, actor or "")
+        self.window = MainWindow(self.qsettings, runner, settings.display_location(), self.today, actor or "",
+                                 log_dir=settings.log_dir)  # fmt: skip
         self._warned_locations: set[str] = set()
 
     def start(self) -> None:
@@ -198,6 +200,7 @@ def make_qt_app() -> QApplication:
     app.setApplicationDisplayName("维权站点管理台")
     install_app_font(app)
     _install_style(app)
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "stationdesk.png")))
     return app
 
 

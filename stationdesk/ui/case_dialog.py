@@ -60,6 +60,8 @@ class CaseDialog(QDialog):
     list the user picks the station by code or name.
     """
 
+    HELP_SECTION = "调解记录"  # F1 opens the manual here
+
     saved = Signal(int)
     payout_requested = Signal(int, int)  # station id, case id
 

@@ -54,6 +54,8 @@ REJECTED_COLOUR = "#b3261e"
 class ImportWizard(QWizard):
     """Holds what the steps share: the sheet read, its matching, the plan, the result."""
 
+    HELP_SECTION = "导入与导出"  # F1 opens the manual here
+
     def __init__(self, db: Database, runner: TaskRunner, settings: QSettings, today: date, actor: str,
                  parent: QWidget | None = None, kind: Kind = "stations") -> None:
         super().__init__(parent)

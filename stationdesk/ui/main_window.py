@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from stationdesk.store.database import Database
     from stationdesk.ui.audit_page import AuditPage
     from stationdesk.ui.cases_page import CasesPage
+    from stationdesk.ui.help_window import HelpWindow
     from stationdesk.ui.overview_page import OverviewPage
     from stationdesk.ui.payouts_page import PayoutsPage
     from stationdesk.ui.reexam_page import ReexamPage
@@ -96,7 +99,10 @@ class MainWindow(QMainWindow):
 
     database_attached = Signal()
 
-    def __init__(self, settings: QSettings, runner: TaskRunner, location: str, today: date, actor: str) -> None:
+    def __init__(
+        self, settings: QSettings, runner: TaskRunner, location: str, today: date, actor: str,
+        log_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self._settings, self._runner, self._today, self._actor = settings, runner, today, actor
         self.overview_page: OverviewPage | None = None
@@ -150,6 +156,15 @@ class MainWindow(QMainWindow):
         quit_action = self.addAction("退出")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self._location, self._log_dir = location, log_dir
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_action = help_menu.addAction("用户手册")
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs too
+        self.help_action.triggered.connect(self.show_help)
+        self.help_window: HelpWindow | None = None
+        self.about_action = help_menu.addAction("关于维权站点管理台…")
+        self.about_action.triggered.connect(self.show_about)
         self._restore_layout()
 
     @property
@@ -162,6 +177,30 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"用户：{principal.shown_name}（{principal.role.label}）")
         self.user_label.setToolTip(f"登录名：{principal.username}")
         self.password_button.setVisible(True)
+
+    def help_section(self) -> str:
+        """The manual's section for what the user looks at: the active dialog's own (its
+        HELP_SECTION), else the page shown."""
+        active = QApplication.activeWindow()
+        own = getattr(active, "HELP_SECTION", None) if active is not None and active is not self else None
+        return str(own) if own else SECTIONS[self.nav.currentRow()][1]
+
+    def show_help(self) -> HelpWindow:
+        """帮助 (F1): the manual at the section about the current screen, in one window."""
+        from stationdesk.ui.help_window import HelpWindow
+
+        section = self.help_section()
+        if self.help_window is None:
+            self.help_window = HelpWindow(parent=self)
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.show_section(section)
+        return self.help_window
+
+    def show_about(self) -> None:
+        from stationdesk.ui.about import TITLE, about_text
+
+        dialogs.inform(self, TITLE, about_text(self._location, self._log_dir or Path("（未设置）")))
 
     def change_password(self) -> None:
         if self._db is None:

@@ -44,6 +44,8 @@ BANNER_STYLE = "background: #fff4ce; border: 1px solid #e0c060; padding: 6px;"
 class StationDialog(QDialog):
     """Add (station_id None) or edit a station. Emits `saved(station_id)` after each save."""
 
+    HELP_SECTION = "站点页面"  # F1 opens the manual here
+
     saved = Signal(int)
     open_station = Signal(int)
     change_status_requested = Signal(int)
