@@ -57,6 +57,24 @@ def _save(widget: object, out: Path, name: str) -> None:
     print(f"  {name}.png")
 
 
+def _first_run(out: Path) -> None:
+    """The first-run wizard's database step, a server filled in."""
+    from stationdesk.ui.first_run import FirstRunWizard
+    from stationdesk.ui.tasks import TaskRunner
+
+    wizard = FirstRunWizard(TaskRunner(synchronous=True), Path("C:/Users/王芳/AppData/Local/StationDesk/stationdesk.sqlite"))
+    wizard.show()
+    wizard.bureau_page.bureau.setText("常州市市场监督管理局")
+    wizard.next()
+    page = wizard.database_page
+    page.server.setChecked(True)
+    page.host.setText("192.168.1.20")
+    page.user.setText("stationdesk")
+    page.password.setText("********")
+    _save(wizard, out, "first_run")
+    wizard.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -77,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         setattr(dialogs, name, lambda *_a, **_k: None)
     dialogs.confirm = lambda *_a, **_k: False  # type: ignore[assignment]
     dialogs.warn_once = lambda *_a, **_k: False  # type: ignore[assignment]
+    _first_run(out)
     with tempfile.TemporaryDirectory() as folder:
         path = _sample(Path(folder))
         settings = Settings(database_url=sqlite_url(path), data_dir=Path(folder) / "userdata")

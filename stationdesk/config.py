@@ -7,6 +7,7 @@ on Windows, ~/.local/share on Linux).
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,34 @@ class Settings:
         return f"{head.split('://')[0]}://…@{tail}" if tail else self.database_url
 
 
+CHOICE_FILE = "database.json"
+"""In the user data folder: the database the first-run wizard chose (a file or a server)."""
+DEFAULT_FILE = "stationdesk.sqlite"
+
+
+def saved_database_url(folder: Path) -> str | None:
+    """The database chosen at first run on this PC, or None (never chosen, or unreadable)."""
+    try:
+        value = json.loads((folder / CHOICE_FILE).read_text(encoding="utf-8")).get("database_url")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def save_database_url(folder: Path, url: str) -> None:
+    """Remember the chosen database for this Windows/Linux user. Readable by that user only: a
+    server's connection string holds its password."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / CHOICE_FILE
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"database_url": url}, ensure_ascii=False), encoding="utf-8")
+    temporary.chmod(0o600)
+    os.replace(temporary, target)
+
+
 def resolve_settings(db_path: str | None = None, db_url: str | None = None) -> Settings:
+    """The database to open: --db-url, --db, STATIONDESK_DATABASE_URL, the first-run choice, else
+    the default file in the user data folder, in that order."""
     folder = data_dir()
     if db_url:
         url = db_url
@@ -82,8 +110,17 @@ def resolve_settings(db_path: str | None = None, db_url: str | None = None) -> S
     elif os.environ.get(ENV_DATABASE_URL):
         url = os.environ[ENV_DATABASE_URL]
     else:
-        url = sqlite_url(folder / "stationdesk.sqlite")
+        url = saved_database_url(folder) or sqlite_url(folder / DEFAULT_FILE)
     return Settings(database_url=url, data_dir=folder)
+
+
+def needs_first_run(db_path: str | None = None, db_url: str | None = None) -> bool:
+    """Nothing says which database to use yet: no option, no variable, no choice saved and no
+    default file. The window then starts with the first-run wizard."""
+    if db_url or db_path or os.environ.get(ENV_DATABASE_URL):
+        return False
+    folder = data_dir()
+    return saved_database_url(folder) is None and not (folder / DEFAULT_FILE).exists()
 
 
 def default_actor() -> str:

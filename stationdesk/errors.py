@@ -86,6 +86,10 @@ def classify_database_error(exc: BaseException) -> UserError | None:
         return EnvironmentProblem(
             "数据库服务器上没有连接串所写的数据库", hint="请管理员先建好数据库，或检查连接串中的数据库名"
         )
+    if "could not translate host name" in text or "name or service not known" in text or (
+        "nodename nor servname" in text
+    ):
+        return EnvironmentProblem("找不到数据库服务器：服务器地址不对", hint="请检查服务器地址（计算机名或 IP 地址）")
     if "could not connect" in text or "connection refused" in text or "timeout expired" in text:
         return EnvironmentProblem("无法连接数据库服务器", hint="请检查网络和服务器地址")
     return None

@@ -136,6 +136,30 @@ def open_database(settings: Settings, *, check_integrity: bool = True, read_only
     return OpenedDatabase(db, migration, stations, where)
 
 
+def postgresql_url(host: str, port: int, database: str, user: str, password: str) -> str:
+    """The connection string for a PostgreSQL server (special characters in the password escaped)."""
+    from sqlalchemy import URL
+
+    url = URL.create("postgresql+psycopg", user.strip() or None, password or None, host.strip(), port,
+                     database.strip())  # fmt: skip
+    return url.render_as_string(hide_password=False)
+
+
+def test_connection(url: str) -> str:
+    """Ask the server `url` names once (5 s at most) and say in Chinese what is there; a
+    UserError naming the problem when it cannot be reached or refuses."""
+    from stationdesk.store.database import probe_server
+
+    try:
+        found = probe_server(url)
+    except DBAPIError as exc:
+        problem = classify_database_error(exc.orig or exc)
+        raise problem or UserError("无法连接数据库服务器", hint=str(exc.orig or exc).strip()[:200]) from exc
+    if found.stations is None:
+        return f"连接成功（{found.version}）。这是一个空数据库，首次打开时将建立本程序的表格。"
+    return f"连接成功（{found.version}）。数据库中已有 {found.stations:,} 个站点。"
+
+
 def open_for_reading(settings: Settings, *, check_integrity: bool = True) -> OpenedDatabase:
     """For work that only reads (check, reports, exports, lists, backups): opened as usual, then
     the file's lock is let go at once so a long batch of reports keeps nobody from writing; when

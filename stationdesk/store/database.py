@@ -19,11 +19,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from stationdesk.errors import READ_ONLY_MARK, read_only_problem
 from stationdesk.store.instance_lock import InstanceLock
@@ -84,6 +86,29 @@ def _install_postgresql_hooks(engine: Engine) -> None:
         if conn.get_execution_options().get("one_writer", False):
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerProbe:
+    """What a database server said when asked once (the first-run wizard's 测试连接)."""
+
+    version: str
+    stations: int | None
+    """Stations in its register; None for a database without StationDesk's tables yet."""
+
+
+def probe_server(url: str, timeout_seconds: int = 5) -> ServerProbe:
+    """Connect once to the server `url` names, waiting `timeout_seconds` at most, and say what is
+    there. Driver errors are raised as they come (the caller names them for the user)."""
+    engine = create_engine(url, connect_args={"connect_timeout": timeout_seconds}, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            version = str(conn.exec_driver_sql("SELECT version()").scalar() or "")
+            has_register = conn.dialect.has_table(conn, "station")
+            stations = conn.exec_driver_sql("SELECT count(*) FROM station").scalar() if has_register else None
+    finally:
+        engine.dispose()
+    return ServerProbe(version.split(" on ")[0].split(",")[0], None if stations is None else int(stations))
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:

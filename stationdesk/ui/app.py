@@ -19,11 +19,20 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
-from stationdesk.config import RESOURCES, Settings, default_actor, resolve_settings
+from stationdesk.config import (
+    DEFAULT_FILE,
+    RESOURCES,
+    Settings,
+    data_dir,
+    default_actor,
+    needs_first_run,
+    resolve_settings,
+    save_database_url,
+)
 from stationdesk.domain.permissions import local_admin_name
 from stationdesk.logsetup import install_excepthook, setup_logging
 from stationdesk.ui import dialogs
@@ -35,6 +44,7 @@ from stationdesk.ui.tasks import TaskContext, TaskRunner
 if TYPE_CHECKING:
     from stationdesk.domain.permissions import Principal
     from stationdesk.services.opening import OpenedDatabase
+    from stationdesk.ui.first_run import FirstRunChoice
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +59,12 @@ class StationDeskApp(SafetyMixin):
 
     def __init__(
         self, settings: Settings, runner: TaskRunner, *, today: date | None = None, offer_sample: bool = True,
-        actor: str | None = None,
+        actor: str | None = None, first_run: FirstRunChoice | None = None,
     ) -> None:
-        """`actor` given: work as that name without signing in (tests, the smoke test)."""
+        """`actor` given: work as that name without signing in (tests, the smoke test).
+        `first_run`: what the first-run wizard settled, carried out once the database is open."""
         self.settings = settings
+        self.first_run = first_run
         self.runner = runner
         self.today = today or date.today()
         self.offer_sample = offer_sample
@@ -124,6 +136,9 @@ class StationDeskApp(SafetyMixin):
             QTimer.singleShot(0, lambda: self.warn_location(opened))
         if opened.read_only:
             return
+        if self.first_run is not None:
+            QTimer.singleShot(0, lambda: self._carry_out_first_run(opened))
+            return
         if opened.station_count == 0 and self.offer_sample:
             QTimer.singleShot(0, self._offer_sample_data)
         elif opened.station_count:
@@ -146,6 +161,23 @@ class StationDeskApp(SafetyMixin):
         self.window.statusBar().showMessage("数据库未能打开")
         if not self.offer_way_out(exc):
             dialogs.show_error(self.window, exc, "opening database")
+
+    def _carry_out_first_run(self, opened: OpenedDatabase) -> None:
+        """The wizard's bureau name and way to begin, once the administrator is known."""
+        choice, self.first_run = self.first_run, None
+        assert choice is not None and self.actor is not None
+        from stationdesk.services import preferences
+
+        try:
+            if choice.bureau_name and not preferences.get(opened.db, "bureau_name"):
+                preferences.put(opened.db, "bureau_name", choice.bureau_name, self.actor)
+        except Exception as exc:  # shown, and the app goes on: the name can be set later
+            dialogs.show_error(self.window, exc, "save bureau name")
+        if choice.start_with == "sample" and opened.station_count == 0:
+            self.generate_sample("demo")
+        elif choice.start_with == "import" and self.window.register_page is not None:
+            self.window.show_section("register")
+            self.window.register_page.import_roster()
 
     def _offer_sample_data(self) -> None:
         if not dialogs.confirm(
@@ -193,12 +225,27 @@ def _install_style(app: QApplication) -> None:
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
 
 
+def install_qt_chinese(app: QApplication) -> bool:
+    """Qt's own words in Chinese: the standard buttons (确定 / 取消 / 关闭), the file dialogs,
+    the right-click menu of every text box (撤销 / 复制 / 粘贴), the calendar. Qt ships these
+    translations (qtbase_zh_CN); without them an office PC shows "Cancel" and "Look in:".
+    False when the file is missing (the words stay English, nothing else changes)."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translation not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    return True
+
+
 def make_qt_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("StationDesk")
     app.setApplicationDisplayName("维权站点管理台")
     install_app_font(app)
+    install_qt_chinese(app)
     _install_style(app)
     app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "stationdesk.png")))
     return app
@@ -226,15 +273,36 @@ def _arm_smoke_test(desk: StationDeskApp, app: QApplication) -> None:
     print(f"smoke-test shown_at={shown_at:.3f}", flush=True)
 
 
+def _first_run(runner: TaskRunner) -> FirstRunChoice | None:
+    """The first-run wizard; its database remembered for this user. None when they left it."""
+    from stationdesk.ui.first_run import FirstRunWizard
+
+    folder = data_dir()
+    wizard = FirstRunWizard(runner, folder / DEFAULT_FILE)
+    if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+        return None
+    choice = wizard.choice()
+    save_database_url(folder, choice.database_url)
+    return choice
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    first_time = not args.smoke_test and needs_first_run(args.db, args.db_url)
     settings = resolve_settings(args.db, args.db_url)
     setup_logging(settings.log_dir)
     app = make_qt_app()
     install_excepthook(lambda text: dialogs.warn(None, "出错了", text))
+    choice = None
+    if first_time:
+        choice = _first_run(TaskRunner())
+        if choice is None:
+            return 0
+        settings = resolve_settings(args.db, args.db_url)
     # The smoke test (CI, the start-up benchmark) works as the local administrator, as the
     # command line does on a local file; people sign in.
     smoke_actor = local_admin_name(default_actor()) if args.smoke_test else None
-    desk = StationDeskApp(settings, TaskRunner(), offer_sample=not args.smoke_test, actor=smoke_actor)
+    desk = StationDeskApp(settings, TaskRunner(), offer_sample=not args.smoke_test, actor=smoke_actor,
+                          first_run=choice)  # fmt: skip
     if args.smoke_test:
         desk.window.show()
         app.processEvents()

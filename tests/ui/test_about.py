@@ -32,3 +32,15 @@ def test_the_help_menu_shows_it(qtbot: Any, runner: TaskRunner, qsettings: QSett
     assert [a.text() for a in window.menuBar().actions()] == ["帮助(&H)"]
     window.about_action.trigger()
     assert shown and shown[0][0] == TITLE and "/srv/台账.sqlite" in shown[0][1]
+
+
+def test_qts_own_buttons_and_menus_speak_chinese(qapp: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from stationdesk.ui.app import install_qt_chinese
+
+    assert install_qt_chinese(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {box.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok,
+                                                            QDialogButtonBox.StandardButton.Cancel)}  # fmt: skip
+    assert texts == {"确定", "取消"}
