@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 
 from stationdesk.config import DOCS
 from stationdesk.ui.case_dialog import CaseDialog
+from stationdesk.ui.first_run import FirstRunWizard
 from stationdesk.ui.help_window import MANUAL, HelpWindow
 from stationdesk.ui.import_wizard import ImportWizard
 from stationdesk.ui.main_window import SECTIONS, MainWindow
@@ -29,7 +30,7 @@ def test_every_page_and_dialog_has_its_section(qtbot: Any) -> None:
     manual = HelpWindow()
     qtbot.addWidget(manual)
     wanted = [label for _key, label in SECTIONS] + [
-        StationDialog.HELP_SECTION, CaseDialog.HELP_SECTION, ImportWizard.HELP_SECTION,
+        StationDialog.HELP_SECTION, CaseDialog.HELP_SECTION, ImportWizard.HELP_SECTION, FirstRunWizard.HELP_SECTION,
         "备份与恢复", "多台电脑共用数据库", "安装",
     ]  # fmt: skip
     assert [title for title in wanted if title not in manual.sections] == []
