@@ -12,7 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -110,6 +110,9 @@ def take_backup(db: Database, folder: Path, reason: str = "manual", now: datetim
     database = _database_file(db)
     now = (now or datetime.now()).replace(microsecond=0)
     target = folder / backup_name(database, now, reason)
+    while target.exists():  # a second backup within the same second keeps the first
+        now += timedelta(seconds=1)
+        target = folder / backup_name(database, now, reason)
     try:
         path = backup_sqlite(db.engine, target)
     except OSError as exc:

@@ -3,7 +3,7 @@ backup and keeps the file it replaces."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,16 @@ def test_a_backup_holds_the_same_rows(desk: Desk, tmp_path: Path) -> None:
     finally:
         copy.dispose()
     assert [b.reason for b in backups.backups(tmp_path / "backups", "test")] == ["manual"]
+
+
+def test_two_backups_in_one_second_are_both_kept(desk: Desk, tmp_path: Path) -> None:
+    moment = datetime(2026, 11, 24, 10, 32, 5)
+    first = backups.take_backup(desk.db, tmp_path, "manual", now=moment)
+    desk.station()
+    second = backups.take_backup(desk.db, tmp_path, "manual", now=moment)
+    assert first.path != second.path and first.path.exists()
+    assert second.taken_at == moment + timedelta(seconds=1)
+    assert len(backups.backups(tmp_path, "test")) == 2
 
 
 def test_daily_backup_once_a_day_and_pruned(desk: Desk, tmp_path: Path) -> None:
