@@ -325,12 +325,23 @@ def apply_station_import(db: Database, plan: ImportPlan, actor: str, today: date
     service the form uses. A station changed by someone else since the preview refuses the whole
     import (preview again), so nobody's edit is lost.
 
-    A SQLite database is backed up first ("before-import"), so a whole import can be undone.
+    A SQLite database is backed up first ("before-import"), so a whole import can be undone; an
+    import the actor may not make is refused before that (and again inside the transaction).
     """
     if plan.writable:
+        with db.reading() as session:
+            _require_lines(session, actor, *_split(plan))
         backups.backup_before(db, "before-import")
     with collector_paused():
         return _apply(db, plan, actor, today)
+
+
+def _split(plan: ImportPlan) -> tuple[list[PlannedRow], list[PlannedRow]]:
+    """The plan's new rows and its updates."""
+    return (
+        [row for row in plan.writable if row.verdict == NEW],
+        [row for row in plan.writable if row.verdict == UPDATE],
+    )
 
 
 def _require_lines(session: Session, actor: str, new_rows: list[PlannedRow], updates: list[PlannedRow]) -> None:
@@ -343,8 +354,7 @@ def _require_lines(session: Session, actor: str, new_rows: list[PlannedRow], upd
 
 
 def _apply(db: Database, plan: ImportPlan, actor: str, today: date) -> ImportResult:
-    new_rows = [row for row in plan.writable if row.verdict == NEW]
-    updates = [row for row in plan.writable if row.verdict == UPDATE]
+    new_rows, updates = _split(plan)
     with db.writing() as session:
         _require_lines(session, actor, new_rows, updates)
         issued: dict[int, list[Any]] = {}
