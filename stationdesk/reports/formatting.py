@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 
 from stationdesk.domain.indicators import NO_DATA
@@ -39,6 +39,11 @@ def rate(value: Fraction | None) -> str:
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def moment(value: datetime) -> str:
+    """A moment to the second, as people quote it: "2026-12-02 20:10:37"."""
+    return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def chinese_day(value: date) -> str:

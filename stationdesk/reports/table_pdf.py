@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from functools import partial
 from io import BytesIO
@@ -146,6 +146,7 @@ _FORMATTERS: dict[ColumnKind, Callable[[Any], str]] = {
     "wan": formatting.wan,
     "rate": formatting.rate,
     "date": formatting.day,
+    "datetime": formatting.moment,
 }
 _ACCEPTED: dict[ColumnKind, type | tuple[type, ...]] = {
     "text": (int, date),
@@ -155,6 +156,7 @@ _ACCEPTED: dict[ColumnKind, type | tuple[type, ...]] = {
     "wan": int,
     "rate": (Fraction, int),
     "date": date,
+    "datetime": datetime,
 }
 
 

@@ -48,6 +48,7 @@ NUMBER_FORMATS: dict[ColumnKind, str] = {
     "wan": "#,##0.00",
     "rate": "0.0%",
     "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
 }
 
 MIN_WIDTH = 6.0

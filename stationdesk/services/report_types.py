@@ -117,12 +117,13 @@ class StationReport:
 # Summary tables (汇总表): one generic shape for every summary, printed and exported alike
 # ---------------------------------------------------------------------------------------------
 
-ColumnKind = Literal["text", "int", "change", "money", "wan", "rate", "date"]
+ColumnKind = Literal["text", "int", "change", "money", "wan", "rate", "date", "datetime"]
 """How a column's values are typed and shown:
 text  str, left-aligned;            int   int, right-aligned, thousands separators;
 change int, a difference: "+3", "-2", "持平" for 0;
 money int fen, shown in 元 "1,234.50"; wan  int fen, shown in 万元 "12.35";
-rate  Fraction | None, "93.8%" ("—" when None); date  date | None, "2026-03-01".
+rate  Fraction | None, "93.8%" ("—" when None); date  date | None, "2026-03-01";
+datetime  datetime (local, naive) | None, "2026-12-02 20:10:37".
 """
 
 Cell = str | int | Fraction | date | None

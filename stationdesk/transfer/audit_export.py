@@ -13,15 +13,15 @@ from stationdesk.transfer.list_columns import ExportColumn, chosen, lazy_rows
 from stationdesk.transfer.list_xlsx import ListExport
 
 
-def local_text(moment: datetime) -> str:
-    """A stored UTC moment in the PC's local time, to the second (as people quote it)."""
-    return moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def local_moment(moment: datetime) -> datetime:
+    """A stored UTC moment in the PC's local time, to the second, naive (as Excel holds times)."""
+    return moment.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
 
 
 def audit_export_columns() -> list[ExportColumn[AuditEntry]]:
     """Keys as the screen's columns, so the export follows the columns shown."""
     return [
-        ExportColumn("at", "时间", "text", lambda e: local_text(e.at)),
+        ExportColumn("at", "时间", "datetime", lambda e: local_moment(e.at), 1.6),
         ExportColumn("username", "操作人", "text", lambda e: e.username),
         ExportColumn("action", "操作", "text", lambda e: e.action_label),
         ExportColumn("table", "对象", "text", lambda e: e.table_label),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from itertools import chain, islice
 from pathlib import Path
@@ -275,6 +275,8 @@ _EXCEL_VALUE: dict[ColumnKind, Callable[..., object]] = {
     "wan": _fen_to_wan,
     "rate": _rate,
     "date": _as_is,
+    "datetime": _as_is,
+    "change": _as_is,
 }
 _ACCEPTED: dict[ColumnKind, type | tuple[type, ...]] = {
     "int": int,
@@ -282,6 +284,8 @@ _ACCEPTED: dict[ColumnKind, type | tuple[type, ...]] = {
     "wan": int,
     "rate": (Fraction, int),
     "date": date,
+    "datetime": datetime,
+    "change": int,
 }
 
 

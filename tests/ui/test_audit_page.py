@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,8 @@ def test_export_writes_the_filtered_list_as_a_real_workbook(qtbot, edited, runne
     headings = [c.value for c in sheet[1]]
     assert headings == ["时间", "操作人", "操作", "对象", "站点编号", "站点名称", "摘要"]
     row = [c.value for c in sheet[2]]
+    assert isinstance(row[0], datetime) and sheet["A2"].number_format == "yyyy-mm-dd hh:mm:ss", "a real Excel time"
+    assert abs((row[0] - datetime.now()).total_seconds()) < 3600, "local time"
     assert row[1:4] == ["王芳", "修改", "站点"]
     assert row[4] == stations.get_station(edited, 4).code
     assert "13912345678" in row[6]
