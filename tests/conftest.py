@@ -39,6 +39,29 @@ def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real modal dialog, message box, file chooser or menu waits for a click that never comes
+    offscreen, and the test hangs: fail at once instead, naming it. Tests answer through
+    `stationdesk.ui.dialogs` (monkeypatched) or drive non-modal windows."""
+    from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox
+
+    def refuse(widget: Any, *_args: Any, **_kwargs: Any) -> Any:
+        title = widget.windowTitle() if hasattr(widget, "windowTitle") else ""
+        raise AssertionError(f"a test opened a modal {type(widget).__name__} {title!r}: answer it through "
+                             "stationdesk.ui.dialogs (monkeypatch) or call the non-modal path")  # fmt: skip
+
+    def refuse_static(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a test opened a file or input dialog: monkeypatch stationdesk.ui.dialogs")
+
+    for cls in (QDialog, QMessageBox, QFileDialog, QInputDialog, QMenu):
+        monkeypatch.setattr(cls, "exec", refuse)
+    for name in ("getSaveFileName", "getOpenFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse_static))
+    for name in ("getText", "getItem", "getInt"):
+        monkeypatch.setattr(QInputDialog, name, staticmethod(refuse_static))
+
+
 # --- Databases: SQLite files, or PostgreSQL databases when a server is configured ---------------
 # Each template (migrated and seeded; with a sample or not) is built once per session and each test
 # gets its own copy: a file copy on SQLite; `CREATE DATABASE … TEMPLATE …` on PostgreSQL, dropped

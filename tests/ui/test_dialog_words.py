@@ -64,3 +64,14 @@ def test_every_dialog_speaks_chinese(qtbot: Any, desk: Desk, runner: TaskRunner,
         qtbot.addWidget(widget)
         widget.show()
         _check(widget)
+
+
+def test_a_real_modal_dialog_in_a_test_fails_instead_of_hanging(qtbot: Any) -> None:
+    import pytest
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox()
+    box.setWindowTitle("出错了")
+    qtbot.addWidget(box)
+    with pytest.raises(AssertionError, match="modal QMessageBox '出错了'"):
+        box.exec()
