@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from stationdesk.config import default_actor, sqlite_url
@@ -24,6 +25,7 @@ from stationdesk.services.opening import database_file
 from stationdesk.store import instance_lock
 from stationdesk.store.database import Database, make_engine, sqlite_module
 from stationdesk.store.migrate import backup_name, backup_sqlite
+from stationdesk.store.models import AuditLog
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,17 @@ REASONS: dict[str, str] = {
     "daily": "每日自动备份",
     "before-import": "导入前",
     "before-upgrade": "升级前",
+    "periodic": "工作中定时备份",
+    "on-close": "关闭时备份",
 }
 """What a backup's reason (in its file name) means, as the 备份与恢复 list says it."""
+
+SNAPSHOT_REASONS = frozenset({"periodic", "on-close"})
+"""Backups taken while working (every half hour there were changes) and on closing: many a day,
+so only the newest SNAPSHOT_KEEP of them are kept, apart from the retention setting's count, so
+they never push the daily backups of past weeks out."""
+SNAPSHOT_KEEP = 4
+SNAPSHOT_MINUTES = 30
 
 
 def reason_label(reason: str) -> str:
@@ -150,10 +161,13 @@ def backups_of(db: Database) -> list[Backup]:
 
 
 def prune(folder: Path, database: Path | str, keep: int = KEEP) -> list[Path]:
-    """Delete all but the newest `keep` backups of `database`; returns what was deleted."""
+    """Delete all but the newest `keep` backups of `database` and the newest SNAPSHOT_KEEP of its
+    working snapshots (counted apart); returns what was deleted."""
     if keep < 1:
         raise UserError("至少保留 1 份备份")
-    old = backups(folder, database)[keep:]
+    found = backups(folder, database)
+    snapshots = [b for b in found if b.reason in SNAPSHOT_REASONS]
+    old = [b for b in found if b.reason not in SNAPSHOT_REASONS][keep:] + snapshots[SNAPSHOT_KEEP:]
     for backup in old:
         backup.path.unlink(missing_ok=True)
     return [b.path for b in old]
@@ -165,6 +179,24 @@ def backup_now(db: Database, reason: str = "manual", now: datetime | None = None
     taken = take_backup(db, folder, reason, now)
     prune(folder, _database_file(db), retention(db))
     return taken
+
+
+def change_mark(db: Database) -> int:
+    """Where the database's history stands: the newest audit row's number (every write makes
+    one, 谁录入谁负责), so a later, larger mark means something was written since."""
+    with db.reading() as session:
+        return int(session.scalar(select(func.max(AuditLog.id))) or 0)
+
+
+def snapshot_if_changed(db: Database, since: int, reason: str = "periodic") -> tuple[Backup | None, int]:
+    """A working snapshot when anything was written since the mark `since`: (the backup or None,
+    the mark to compare with next time). SQLite files only, never a read-only database."""
+    if not db.is_sqlite or db.read_only or database_file(db) is None:
+        return None, since
+    mark = change_mark(db)
+    if mark <= since:
+        return None, since
+    return backup_now(db, reason), mark
 
 
 def backup_before(db: Database, reason: str) -> Backup | None:

@@ -75,6 +75,9 @@ class StationDeskApp(SafetyMixin):
         self.window = MainWindow(self.qsettings, runner, settings.display_location(), self.today, actor or "",
                                  log_dir=settings.log_dir)  # fmt: skip
         self._warned_locations: set[str] = set()
+        self._change_mark: int | None = None
+        self.snapshot_timer = QTimer()
+        self.snapshot_timer.timeout.connect(self.take_snapshot)
 
     def start(self) -> None:
         self.window.show()
@@ -136,6 +139,7 @@ class StationDeskApp(SafetyMixin):
             QTimer.singleShot(0, lambda: self.warn_location(opened))
         if opened.read_only:
             return
+        self._start_snapshots(opened)
         if self.first_run is not None:
             QTimer.singleShot(0, lambda: self._carry_out_first_run(opened))
             return
@@ -143,6 +147,49 @@ class StationDeskApp(SafetyMixin):
             QTimer.singleShot(0, self._offer_sample_data)
         elif opened.station_count:
             self.window.when_home_counted(lambda: self._daily_backup(opened))  # the overview first
+
+    def _start_snapshots(self, opened: OpenedDatabase) -> None:
+        """Note where the history stands now; every half hour, a snapshot if anything was written
+        since (reliability.md: a backup while working and on close, not only once a day)."""
+        from stationdesk.services.backups import SNAPSHOT_MINUTES, change_mark
+
+        def noted(mark: int) -> None:
+            self._change_mark = mark
+            self.snapshot_timer.start(SNAPSHOT_MINUTES * 60_000)
+
+        self.runner.run(lambda _ctx: change_mark(opened.db), on_done=noted,
+                        on_error=lambda exc: log.warning("change mark: %s", exc))  # fmt: skip
+
+    def take_snapshot(self) -> None:
+        """The half-hourly working snapshot, off the GUI thread; a failure is logged and shown in
+        the status bar, and the work goes on."""
+        from stationdesk.services.backups import snapshot_if_changed
+
+        opened, since = self.opened, self._change_mark
+        if opened is None or since is None:
+            return
+
+        def done(result: tuple[object, int]) -> None:
+            self._change_mark = result[1]
+
+        def failed(exc: BaseException) -> None:
+            log.warning("periodic backup failed", exc_info=exc)
+            self.window.statusBar().showMessage(f"定时备份未完成：{exc}", 15_000)
+
+        self.runner.run(lambda _ctx: snapshot_if_changed(opened.db, since), on_done=done, on_error=failed)
+
+    def snapshot_on_close(self) -> None:
+        """After the window has closed: one last snapshot if anything was written since the last.
+        Nothing is on screen to freeze by now; a failure is logged (the daily backup follows)."""
+        from stationdesk.services.backups import snapshot_if_changed
+
+        self.snapshot_timer.stop()
+        if self.opened is None or self._change_mark is None:
+            return
+        try:
+            snapshot_if_changed(self.opened.db, self._change_mark, "on-close")
+        except Exception:  # logged; closing must not fail over a backup
+            log.exception("backup on close failed")
 
     def _daily_backup(self, opened: OpenedDatabase) -> None:
         """The day's first opening takes a backup (off the GUI thread); failing says so, and the
@@ -312,6 +359,7 @@ def run_gui(args: argparse.Namespace) -> int:
         desk.start()
     code = app.exec()
     desk.runner.wait_all()
+    desk.snapshot_on_close()
     # WORKAROUND: PySide6 6.12 can crash in Python's final garbage collection after a Qt
     # session ("bool_dealloc"). All data is committed by now: flush the logs and leave.
     logging.shutdown()

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
 from stationdesk.config import Settings
@@ -68,6 +68,7 @@ class SafetyMixin:
     qsettings: QSettings
     opened: OpenedDatabase | None
     today: date
+    snapshot_timer: QTimer
     _warned_locations: set[str]
 
     def _on_opened(self, opened: OpenedDatabase) -> None: ...
@@ -153,6 +154,7 @@ class SafetyMixin:
 
     def close_database(self) -> None:
         """Close every connection and let go of the file's lock."""
+        self.snapshot_timer.stop()
         if self.opened is not None:
             self.opened.db.dispose()
             self.opened = None

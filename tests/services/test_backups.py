@@ -169,3 +169,27 @@ def test_nothing_is_backed_up_for_a_read_only_database(db_path: Path) -> None:
         assert backups.daily_backup(read_only, None, date.today()) is None
     finally:
         read_only.dispose()
+
+
+def test_a_working_snapshot_only_after_a_write(desk: Desk) -> None:
+    mark = backups.change_mark(desk.db)
+    assert backups.snapshot_if_changed(desk.db, mark) == (None, mark), "nothing written: no copy"
+    desk.station()
+    taken, later = backups.snapshot_if_changed(desk.db, mark)
+    assert taken is not None and taken.reason_label == "工作中定时备份" and later > mark
+    assert backups.snapshot_if_changed(desk.db, later) == (None, later)
+
+
+def test_snapshots_are_kept_apart_and_never_push_out_the_dailies(desk: Desk) -> None:
+    from stationdesk.services import preferences
+
+    preferences.put(desk.db, "backup_keep", 3, "李明")
+    for day in range(1, 4):
+        backups.take_backup(desk.db, _folder(desk), "daily", now=datetime(2026, 11, day, 9))
+    for minute in range(0, 60 * 4, 30):  # a long day's half-hourly snapshots
+        backups.take_backup(desk.db, _folder(desk), "periodic", now=datetime(2026, 11, 3, 10) + timedelta(minutes=minute))
+    backups.backup_now(desk.db, "on-close", now=datetime(2026, 11, 3, 18))
+    kept = backups.backups_of(desk.db)
+    assert [b.taken_at.day for b in kept if b.reason == "daily"] == [3, 2, 1], "the dailies survive"
+    snapshots = [b for b in kept if b.reason in backups.SNAPSHOT_REASONS]
+    assert len(snapshots) == backups.SNAPSHOT_KEEP and snapshots[0].reason == "on-close"

@@ -215,3 +215,24 @@ def test_every_page_opens_read_only_without_writing(qtbot, runner, demo_db_path,
         desk.close_database()
     finally:
         held.release()
+
+
+def test_working_snapshots_half_hourly_and_on_close_only_after_writes(qtbot, runner, work_copy, asked) -> None:  # type: ignore[no-untyped-def]
+    desk = _start(qtbot, runner, work_copy)
+    assert desk.opened is not None and desk.snapshot_timer.isActive()
+    assert desk.snapshot_timer.interval() == 30 * 60_000
+
+    def taken(reason: str) -> int:
+        return sum(b.reason == reason for b in backups.backups_of(desk.opened.db))  # type: ignore[union-attr]
+
+    desk.take_snapshot()
+    assert taken("periodic") == 0, "nothing written since opening"
+    preferences.put(desk.opened.db, "ranking_size", 5, "王芳")
+    desk.take_snapshot()
+    assert taken("periodic") == 1
+    desk.take_snapshot()
+    assert taken("periodic") == 1, "nothing new since the last one"
+    preferences.put(desk.opened.db, "ranking_size", 6, "王芳")
+    desk.snapshot_on_close()
+    assert taken("on-close") == 1 and not desk.snapshot_timer.isActive()
+    desk.close_database()
