@@ -108,6 +108,19 @@ def test_a_case_ledger_import_is_preceded_by_a_backup_and_a_refused_file_takes_n
     assert [b.reason for b in backups.backups_of(desk.db)] == ["before-import"]
 
 
+def test_a_roster_import_refused_to_a_county_user_takes_no_backup(desk: Desk) -> None:
+    from stationdesk.services.access import PermissionDenied
+    from stationdesk.services.station_import import ImportRow, apply_station_import, plan_station_import
+    from tests.conftest import ADMIN, TODAY, account
+
+    account(desk.db, ADMIN, "admin")
+    account(desk.db, "天宁小李", "county", desk.county_id)
+    row = ImportRow(2, {"name": "南大街商场消费维权服务站", "category": "超市", "county": "钟楼区"})
+    with pytest.raises(PermissionDenied):
+        apply_station_import(desk.db, plan_station_import(desk.db, [row], TODAY), "天宁小李", TODAY)
+    assert backups.backups_of(desk.db) == [], "refused before its backup was taken"
+
+
 def test_the_retention_setting_prunes_to_the_newest(desk: Desk) -> None:
     from stationdesk.services import preferences
 
