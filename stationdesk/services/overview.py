@@ -304,6 +304,8 @@ class WatchList:
     round_title: str
     red: tuple[RankedStation, ...]
     black: tuple[RankedStation, ...]
+    flagged: frozenset[int] = frozenset()
+    """The flagged stations' ids (the register marks them: one sweep for both)."""
 
 
 def _ranked(rows: list[reexam_results.ReexamRow]) -> tuple[RankedStation, ...]:
@@ -333,4 +335,5 @@ def watch_list(db: Database, flt: OverviewFilter, today: date) -> WatchList:
         round_title=title,
         red=red,
         black=black,
+        flagged=frozenset(f.station_id for f in flagged),
     )

@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         self._replace_page("settings", self.settings_page)
         self._total = opened.station_count
         self.count_label.setVisible(self.pages.currentWidget() is self.register_page)
+        self._share_flags()  # when the overview's sweep came in before the register was built
         self.when_home_counted(self._load_register)  # the home page has the database first
         self.database_attached.emit()
 
@@ -270,15 +271,23 @@ class MainWindow(QMainWindow):
         self.overview_page = OverviewPage(opened.db, self._runner, self._settings, self._today,
                                           home_county=self._home_county(opened.db))  # fmt: skip
         self.overview_page.link_activated.connect(self.show_list)
+        self.overview_page.watch_loaded.connect(self._share_flags)
         self._replace_page("overview", self.overview_page)
         if self.pages.currentWidget() is self.overview_page:
             self.overview_page.reload()
 
+    def _share_flags(self) -> None:
+        """The overview swept every station for its zombie count: the register marks the same
+        stations with that sweep rather than one of its own."""
+        watch = self.overview_page.watch if self.overview_page is not None else None
+        if watch is not None and watch.zombies.link.county_id is None and self.register_page is not None:
+            self.register_page.use_flags(watch.flagged)
+
     def when_home_counted(self, then: Callable[[], None]) -> None:
-        """Run `then` once the home page has counted (or failed to), so the overview has the
-        database to itself at start; at once when it has, or is not what is shown."""
+        """Run `then` once the home page has counted, numbers and watch list (or failed to), so the
+        overview has the database to itself at start; at once when it has, or is not shown."""
         page = self.overview_page
-        if page is None or page.overview is not None or self.pages.currentWidget() is not page:
+        if page is None or page.has_settled or self.pages.currentWidget() is not page:
             then()
             return
 

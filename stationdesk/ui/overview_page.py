@@ -104,7 +104,7 @@ class OverviewPage(QWidget):
     loaded = Signal()
     watch_loaded = Signal()
     settled = Signal()
-    """After each reading of the numbers, whether it succeeded or not."""
+    """After each reading is over (numbers, then the watch list), whether it succeeded or not."""
 
     def __init__(
         self, db: Database, runner: TaskRunner, settings: QSettings, today: date, home_county: int | None = None
@@ -117,9 +117,9 @@ class OverviewPage(QWidget):
         self._links: dict[str, ListLink] = {}
         self.overview: Overview | None = None
         self.watch: WatchList | None = None
+        self.has_settled = False
         self._loader = LatestOnly(runner, self._show, self._failed)
-        self._watcher = LatestOnly(runner, self._show_watch,
-                                   lambda exc: dialogs.show_error(self, exc, "load watch list"))  # fmt: skip
+        self._watcher = LatestOnly(runner, self._show_watch, self._watch_failed)
         self._build()
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.reload)
@@ -274,14 +274,21 @@ class OverviewPage(QWidget):
         start, end = seen.period
         self.status.setText(f"{seen.area_name}　{start.isoformat()} 至 {end.isoformat()}")
         self.loaded.emit()
-        self.settled.emit()
         flt, today = seen.filter, self._today
         self._watcher.run(lambda _ctx: watch_list(self._db, flt, today))
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("统计失败")
-        self.settled.emit()
+        self._settle()
         dialogs.show_error(self, exc, "load overview")
+
+    def _watch_failed(self, exc: BaseException) -> None:
+        self._settle()
+        dialogs.show_error(self, exc, "load watch list")
+
+    def _settle(self) -> None:
+        self.has_settled = True
+        self.settled.emit()
 
     def _href(self, link: ListLink) -> str:
         key = f"link{len(self._links)}"
@@ -363,6 +370,7 @@ class OverviewPage(QWidget):
                 f"<td valign='top'><b>黑榜</b>{black}</td></tr></table>{all_lists}",
             )
         self.watch_loaded.emit()
+        self._settle()
 
     def _ranked(self, rows: tuple[RankedStation, ...], colour: str) -> str:
         if not rows:

@@ -224,7 +224,13 @@ class RegisterPage(QWidget):
 
         self._runner.run(job, on_done=self._show_flags, on_error=lambda exc: log.warning("zombie sweep: %s", exc))
 
-    def _show_flags(self, flagged: set[int]) -> None:
+    def use_flags(self, flagged: set[int] | frozenset[int]) -> None:
+        """Mark stations flagged by a sweep made elsewhere (the overview's, over every station),
+        instead of sweeping again."""
+        self._flags_swept = True
+        self._show_flags(flagged)
+
+    def _show_flags(self, flagged: set[int] | frozenset[int]) -> None:
         self._flagged.clear()
         self._flagged.update(flagged)
         self.model.invalidate()

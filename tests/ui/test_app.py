@@ -172,3 +172,22 @@ def test_the_overview_is_home_and_its_numbers_open_their_lists(qtbot, runner, de
 
     window.show_section("overview")
     assert window.pages.currentWidget() is home
+
+
+def test_one_zombie_sweep_at_start_serves_the_overview_and_the_registers_marks(  # type: ignore[no-untyped-def]
+    qtbot, runner, demo_db_location, monkeypatch
+) -> None:
+    from stationdesk.services import zombies
+
+    sweeps: list[object] = []
+    real = zombies.sweep
+    monkeypatch.setattr(zombies, "sweep", lambda *a, **k: sweeps.append(a) or real(*a, **k))
+    desk = StationDeskApp(_settings(demo_db_location), runner, today=TODAY, offer_sample=False, actor="王芳")
+    qtbot.addWidget(desk.window)
+    desk.start()
+    window = desk.window
+    assert window.overview_page is not None and window.overview_page.watch is not None
+    assert window.register_page is not None and window.register_page.model.rowCount() > 0
+    assert len(sweeps) == 1
+    assert window.register_page._flagged == set(window.overview_page.watch.flagged)
+    assert window.overview_page.watch.zombies.value == len(window.overview_page.watch.flagged) > 0
