@@ -34,6 +34,11 @@ def parse_user_date(text: str) -> date | None:
         raise ValueError(f"“{text.strip()}”不是有效日期（{year}年{month}月没有{day}日）") from None
 
 
+def chinese_day(value: date) -> str:
+    """2026-12-02 → "2026年12月2日", as dates are written on documents."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier (clamped to the month's last day)."""
     year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)

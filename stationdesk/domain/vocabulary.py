@@ -56,6 +56,11 @@ class StationLevel(Labelled):
     MUNICIPAL = "municipal", "市级示范"
     PROVINCIAL = "provincial", "省级示范"
 
+    @classmethod
+    def senior_first(cls) -> tuple[StationLevel, ...]:
+        """Most senior first, as the bureau's tables, charts and editors list the levels."""
+        return (cls.PROVINCIAL, cls.MUNICIPAL, cls.ORDINARY)
+
     @property
     def rank(self) -> int:
         return list(StationLevel).index(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from fractions import Fraction
 
+from stationdesk.domain.dates import chinese_day
 from stationdesk.domain.indicators import NO_DATA
 from stationdesk.domain.money import format_wan_yuan, format_yuan
 
@@ -44,11 +45,6 @@ def day(value: date | None) -> str:
 def moment(value: datetime) -> str:
     """A moment to the second, as people quote it: "2026-12-02 20:10:37"."""
     return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def chinese_day(value: date) -> str:
-    """2026-12-02 → "2026年12月2日", as dates are written on documents."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def period(start: date, end: date) -> str:

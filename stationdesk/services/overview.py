@@ -37,8 +37,7 @@ from stationdesk.store.database import Database
 from stationdesk.store.station_queries import StationFilter
 
 ListPage = Literal["register", "cases", "payouts", "zombies", "reexam"]
-LEVELS = (StationLevel.PROVINCIAL, StationLevel.MUNICIPAL, StationLevel.ORDINARY)
-"""Most senior first, as the bureau's tables and the stacked bars read."""
+LEVELS = StationLevel.senior_first()
 ALL_AREAS = "全辖区"
 NO_STREET_NAME = "未填街道"
 
@@ -149,7 +148,7 @@ def overview(db: Database, flt: OverviewFilter, today: date) -> Overview:
     with db.reading() as session:
         breakdown = overview_queries.station_breakdown(session, county)
         used = {category for _, category, _, _ in breakdown}
-        categories = {cid: name for cid, name, active in overview_queries.categories(session) if active or cid in used}
+        categories = dict(overview_queries.counted_categories(session, used))
         new, removed = overview_queries.new_and_removed(session, start, end, county)
         overdue = overview_queries.overdue_cases(session, today, county)
         this_year = figure_queries.area_figures(session, start, end, as_of, county)

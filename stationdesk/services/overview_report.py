@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+from stationdesk.domain.dates import chinese_day
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_wan_yuan
@@ -17,10 +18,6 @@ from stationdesk.services.letterhead import bureau_logo, bureau_name
 from stationdesk.services.overview import ALL_AREAS, Overview, OverviewFilter, overview
 from stationdesk.services.report_types import Cell, Column, TableReport
 from stationdesk.store.database import Database
-
-
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def change_words(now: int, before: int, unit: str) -> str:
@@ -42,9 +39,9 @@ def headline(seen: Overview) -> list[str]:
     f, last = seen.figures, seen.last_figures
     success = f.rate(Indicator.MEDIATION_SUCCESS).percent_text()
     return [
-        f"截至{_day(end)}，{place}在册消费维权服务站 {seen.stations.value} 个（{levels}）；"
+        f"截至{chinese_day(end)}，{place}在册消费维权服务站 {seen.stations.value} 个（{levels}）；"
         f"{start.year}年新设 {seen.new_stations.value} 个，撤销 {seen.removed_stations.value} 个。",
-        f"{_day(start)}至{_day(end)}，受理投诉 {f.received} 件，{change_words(f.received, last.received, '件')}；"
+        f"{chinese_day(start)}至{chinese_day(end)}，受理投诉 {f.received} 件，{change_words(f.received, last.received, '件')}；"
         f"自行调解 {f.self_mediated} 件，调解成功率 {success}；挽回经济损失 {format_wan_yuan(f.recovered_fen)} 万元；"
         f"先行赔付 {f.payouts} 起 {format_wan_yuan(f.payout_fen)} 万元，{change_words(f.payouts, last.payouts, '起')}。",
         f"目前逾期未办结的投诉 {seen.overdue.value} 件。",
@@ -85,7 +82,7 @@ def overview_report(db: Database, flt: OverviewFilter, today: date) -> TableRepo
     scope = "" if seen.area_name == ALL_AREAS else f"（{seen.area_name}）"
     return TableReport(
         title=f"{flt.year}年消费维权服务站统计概览{scope}",
-        subtitle=f"统计期间：{_day(start)}至{_day(end)}",
+        subtitle=f"统计期间：{chinese_day(start)}至{chinese_day(end)}",
         bureau_name=bureau_name(db),
         bureau_logo=bureau_logo(db),
         printed_on=today,

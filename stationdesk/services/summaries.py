@@ -12,12 +12,13 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from stationdesk.domain.dates import chinese_day
 from stationdesk.domain.figures import StationFigures, sum_figures
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_wan_yuan
-from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, StationStatus, ZombieAction
+from stationdesk.domain.vocabulary import ReexamOutcome, StationLevel, ZombieAction
 from stationdesk.errors import UserError
 from stationdesk.services import preferences, reexam, reexam_results, register, zombies
 from stationdesk.services.letterhead import bureau_logo, bureau_name
@@ -25,11 +26,13 @@ from stationdesk.services.overview import OverviewFilter
 from stationdesk.services.overview_report import overview_report
 from stationdesk.services.report_types import SUMMARY_KINDS, Cell, Column, HeaderGroup, TableReport
 from stationdesk.store import figures as figure_queries
+from stationdesk.store import overview_queries
 from stationdesk.store.database import Database
-from stationdesk.store.models import Category, County, Station, ZombieDecision
+from stationdesk.store.models import County, Station, ZombieDecision
+from stationdesk.store.overview_queries import station_breakdown
 
 # Most senior first, as the bureau's tables read.
-_LEVELS = (StationLevel.PROVINCIAL, StationLevel.MUNICIPAL, StationLevel.ORDINARY)
+_LEVELS = StationLevel.senior_first()
 _LEVEL_SHORT = {
     StationLevel.PROVINCIAL: "省级",
     StationLevel.MUNICIPAL: "市级",
@@ -53,22 +56,8 @@ def counties_summary(db: Database, today: date) -> TableReport:
     It is the register as it stands on `today`: station counts have no period.
     """
     with db.reading() as session:
-        counts = {
-            (county_id, category_id, level): n
-            for county_id, category_id, level, n in session.execute(
-                select(Station.county_id, Station.category_id, Station.level, func.count())
-                .where(Station.status != StationStatus.REMOVED.value)
-                .group_by(Station.county_id, Station.category_id, Station.level)
-            )
-        }
-        used = {category_id for _, category_id, _ in counts}
-        categories = [
-            (row.id, row.name)
-            for row in session.execute(
-                select(Category.id, Category.name, Category.active).order_by(Category.sort_order)
-            )
-            if row.active or row.id in used
-        ]
+        counts = {(county, category, level): n for county, category, level, n in station_breakdown(session)}
+        categories = overview_queries.counted_categories(session, {category for _, category, _ in counts})
     columns = [Column("县（市、区）", "text", 3.0)]
     groups = [HeaderGroup("", 1)]
     for _, name in categories:
@@ -98,7 +87,7 @@ def counties_summary(db: Database, today: date) -> TableReport:
     total: tuple[Cell, ...] = ("合计", *line({county_id for county_id, _ in counties}))
     return TableReport(
         title="消费维权服务站分布情况汇总表",
-        subtitle=f"截至{today.year}年{today.month}月{today.day}日（不含已撤销站点）",
+        subtitle=f"截至{chinese_day(today)}（不含已撤销站点）",
         bureau_name=bureau_name(db),
         bureau_logo=bureau_logo(db),
         printed_on=today,

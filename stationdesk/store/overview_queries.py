@@ -49,11 +49,11 @@ def station_breakdown(session: Session, county_id: int | None = None) -> list[tu
     return [(a, c, lv, n) for a, c, lv, n in session.execute(_in_county(query, county_id))]
 
 
-def categories(session: Session) -> list[tuple[int, str, bool]]:
-    """(id, name, active) of every category in the register's order: an inactive category still
-    holding stations must still be counted."""
+def counted_categories(session: Session, used: set[int]) -> list[tuple[int, str]]:
+    """(id, name) of the categories a count lists, in the register's order: the active ones, and
+    an inactive one still holding stations (`used`), which must still be counted."""
     query = select(Category.id, Category.name, Category.active).order_by(Category.sort_order, Category.id)
-    return [(cid, name, bool(active)) for cid, name, active in session.execute(query)]
+    return [(cid, name) for cid, name, active in session.execute(query) if active or cid in used]
 
 
 def new_and_removed(session: Session, start: date, end: date, county_id: int | None = None) -> tuple[int, int]:

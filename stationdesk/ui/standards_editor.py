@@ -40,7 +40,7 @@ from stationdesk.ui.form_field import FormField
 from stationdesk.ui.score_sheet_table import NOTE_STYLE, ScoreSheetTable
 from stationdesk.ui.timefmt import local_time
 
-LEVELS = (StationLevel.PROVINCIAL, StationLevel.MUNICIPAL, StationLevel.ORDINARY)
+LEVELS = StationLevel.senior_first()
 OPERATORS = ((">=", "≥"), (">", ">"), ("<=", "≤"), ("==", "="))
 
 
