@@ -103,6 +103,8 @@ class Overview:
     overdue: Tally
     count_basic: bool
     areas: tuple[AreaFigures, ...] = field(default=())
+    months: tuple[Month, ...] = field(default=())
+    """The monthly chart's months, in its order (a click on one opens its cases)."""
     charts: tuple[Chart, ...] = field(default=())
 
     def rate_text(self, indicator: Indicator, last: bool = False) -> str:
@@ -191,6 +193,7 @@ def overview(db: Database, flt: OverviewFilter, today: date) -> Overview:
             AreaFigures(aid, name, by_area.get(aid, 0), this_year.get(aid, (0, StationFigures(aid)))[1])
             for aid, name in area_list
         ),
+        months=tuple(months),
         charts=charts,
     )
 

@@ -153,6 +153,9 @@ class StationDeskApp(SafetyMixin):
         since (reliability.md: a backup while working and on close, not only once a day)."""
         from stationdesk.services.backups import SNAPSHOT_MINUTES, change_mark
 
+        if not opened.db.is_sqlite:
+            return  # a server is backed up by its administrator's tools
+
         def noted(mark: int) -> None:
             self._change_mark = mark
             self.snapshot_timer.start(SNAPSHOT_MINUTES * 60_000)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from stationdesk.domain.figures import StationFigures
 from stationdesk.domain.indicators import Indicator
 from stationdesk.domain.money import format_wan_yuan
-from stationdesk.domain.periods import Month
 from stationdesk.services import register
 from stationdesk.services.overview import (
     ListLink,
@@ -399,8 +398,7 @@ class OverviewPage(QWidget):
             return
         county = seen.filter.county_id
         if key == "cases_by_month":
-            year, number = (int(part) for part in seen.charts[0].categories[index].split("."))
-            month = Month(year, number)
+            month = seen.months[index]
             self.link_activated.emit(ListLink("cases", county_id=county, period=(month.first_day, month.last_day)))
         elif index < len(seen.by_area):
             self.link_activated.emit(seen.by_area[index].link)
